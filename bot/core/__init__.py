@@ -1,0 +1,1 @@
+"""The pure core: fact models, quote location, matching and rendering. Nothing here imports discord."""

@@ -1,0 +1,158 @@
+"""Reading the reviewed data files: sources in ``seeds/`` and curated facts in ``facts/``.
+
+Every loader collects all problems before failing, so one run of ``facts check`` shows everything to fix.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
+
+__all__ = [
+    "DataFileError",
+    "load_sources",
+    "load_fact_files",
+    "find_phrasing_clashes",
+    "format_validation_error",
+    "read_source_file",
+]
+
+FACTS_GLOB = "*.toml"
+LEXICON_FILE = "lexicon.toml"
+
+
+class DataFileError(ValueError):
+    """One or more data files are invalid; ``problems`` names each file, fact and fix."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+def format_validation_error(error: ValidationError) -> list[str]:
+    """Pydantic's errors as short lines: ``field.path: message``."""
+    lines = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"]) or "value"
+        lines.append(f"{where}: {item['msg']}")
+    return lines
+
+
+class _SourceFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    file: str
+    title: str
+    outlet: str
+    author: str | None = None
+    photo_credit: str | None = None
+
+
+def _read_toml(path: Path, problems: list[str]) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        problems.append(f"{path}: cannot read: {error}")
+        return None
+
+
+def read_source_file(path: Path) -> str:
+    """A source document's text, decoded as UTF-8 exactly as stored (offsets index this string)."""
+    return path.read_bytes().decode("utf-8")
+
+
+def load_sources(seeds_dir: Path) -> dict[str, Source]:
+    """Every source described by a ``*.toml`` file in ``seeds_dir``, keyed by id."""
+    problems: list[str] = []
+    sources: dict[str, Source] = {}
+    for path in sorted(seeds_dir.glob("*.toml")):
+        data = _read_toml(path, problems)
+        if data is None:
+            continue
+        try:
+            meta = _SourceFile.model_validate(data)
+            text = read_source_file(seeds_dir / meta.file)
+            source = Source(text=text, **meta.model_dump(exclude={"file"}))
+        except ValidationError as error:
+            problems.extend(f"{path}: {line}" for line in format_validation_error(error))
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(f"{path}: cannot read its text file: {error}")
+            continue
+        for field in ("title", "outlet", "author", "photo_credit"):
+            value = getattr(source, field)
+            if value is not None and not source.folded.find_all(value):
+                problems.append(f"{path}: {field} {value!r} does not appear in {meta.file}")
+        if source.id in sources:
+            problems.append(f"{path}: source id {source.id!r} is already used by another seed file")
+        sources[source.id] = source
+    if not sources and not problems:
+        problems.append(f"{seeds_dir}: no source descriptions (*.toml) found")
+    if problems:
+        raise DataFileError(problems)
+    return sources
+
+
+def find_phrasing_clashes(facts: Iterable[Fact | FactDraft], fact_ids: Iterable[str]) -> list[str]:
+    """Phrasings (question or alias) shared by two facts: a question must lead to one fact."""
+    owner: dict[str, str] = {}
+    clashes = []
+    for fact, fact_id in zip(facts, fact_ids, strict=True):
+        for phrasing in fact.phrasings:
+            key = phrasing_key(phrasing)
+            other = owner.setdefault(key, fact_id)
+            if other != fact_id:
+                clashes.append(f'phrasing "{phrasing}" of fact {fact_id!r} is already used by fact {other!r}')
+    return clashes
+
+
+def load_fact_files(facts_dir: Path, sources: Mapping[str, Source]) -> list[Fact]:
+    """Every curated fact in ``facts_dir/*.toml``, quotes verified; raises DataFileError listing all problems."""
+    problems: list[str] = []
+    facts: list[Fact] = []
+    where: dict[str, Path] = {}
+    paths = [path for path in sorted(facts_dir.glob(FACTS_GLOB)) if path.name != LEXICON_FILE]
+    if not paths:
+        problems.append(f"{facts_dir}: no fact files (*.toml) found")
+    for path in paths:
+        data = _read_toml(path, problems)
+        if data is None:
+            continue
+        unknown_keys = set(data) - {"facts"}
+        if unknown_keys:
+            problems.append(f"{path}: unknown top-level keys {sorted(unknown_keys)}; facts go in [[facts]] tables")
+        entries = data.get("facts", [])
+        if not isinstance(entries, list) or not entries:
+            problems.append(f"{path}: no [[facts]] tables")
+            continue
+        for number, entry in enumerate(entries, start=1):
+            label = f"{path}: fact {entry.get('id', f'#{number}')!r}" if isinstance(entry, dict) else f"{path}"
+            try:
+                draft = FactDraft.model_validate(entry)
+            except ValidationError as error:
+                problems.extend(f"{label}: {line}" for line in format_validation_error(error))
+                continue
+            if draft.id is None:
+                problems.append(f"{label}: curated facts need an id")
+                continue
+            if draft.id in where:
+                problems.append(f"{label}: id already used in {where[draft.id]}")
+                continue
+            where[draft.id] = path
+            provenance = Provenance(origin="curated", file=f"{facts_dir.name}/{path.name}")
+            try:
+                facts.append(resolve_fact(draft, draft.id, sources, provenance))
+            except FactError as error:
+                problems.extend(f"{label}: {problem}" for problem in error.problems)
+    problems.extend(find_phrasing_clashes(facts, (fact.id for fact in facts)))
+    if problems:
+        raise DataFileError(problems)
+    return facts

@@ -1,0 +1,120 @@
+"""The question-answering engine the command line and the bot share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
+from bot.core.lexicon import Lexicon, load_lexicon
+from bot.core.limits import ASK_MAX
+from bot.core.matcher import Matcher, MatchStatus, Thresholds
+from bot.core.models import Fact, Source
+
+__all__ = ["AskResult", "Engine", "Suggestion"]
+
+_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Suggestion:
+    """A close question offered instead of (or beside) an answer."""
+
+    fact_id: str
+    question: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class AskResult:
+    """What the engine says about one question: plain data, rendered by the CLI and the bot alike."""
+
+    question: str
+    status: MatchStatus
+    fact: Fact | None
+    score: float
+    suggestions: tuple[Suggestion, ...] = ()
+    off_topic: tuple[str, ...] = field(default=())
+
+
+class Engine:
+    """Sources, facts and the matcher over them; every change to a fact is reflected at once."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        sources: Iterable[Source],
+        facts: Iterable[Fact] = (),
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        self.lexicon = lexicon
+        self._sources = {source.id: source for source in sources}
+        self._facts: dict[str, Fact] = {}
+        self._matcher = Matcher(lexicon, thresholds)
+        for fact in facts:
+            self.put_fact(fact)
+
+    @classmethod
+    def from_data(cls, facts_dir: Path, seeds_dir: Path) -> Engine:
+        """Load the lexicon, sources and curated facts from the data folders (raising on any invalid file)."""
+        sources = load_sources(seeds_dir)
+        return cls(load_lexicon(facts_dir / LEXICON_FILE), sources.values(), load_fact_files(facts_dir, sources))
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        """Registered sources by id (a copy)."""
+        return dict(self._sources)
+
+    @property
+    def facts(self) -> dict[str, Fact]:
+        """Served facts by id (a copy)."""
+        return dict(self._facts)
+
+    def source(self, source_id: str) -> Source:
+        """The source with ``source_id``; KeyError when unknown."""
+        return self._sources[source_id]
+
+    def fact(self, fact_id: str) -> Fact | None:
+        """The served fact with ``fact_id``, if any."""
+        return self._facts.get(fact_id)
+
+    def put_source(self, source: Source) -> None:
+        """Register or replace a source document."""
+        self._sources[source.id] = source
+
+    def put_fact(self, fact: Fact) -> None:
+        """Serve ``fact`` (new or changed); its citations must name registered sources."""
+        missing = {c.source for c in fact.citations} - self._sources.keys()
+        if missing:
+            raise ValueError(f"fact {fact.id!r} cites unknown sources {sorted(missing)}")
+        self._facts[fact.id] = fact
+        self._matcher.add(fact)
+
+    def drop_fact(self, fact_id: str) -> None:
+        """Stop serving ``fact_id`` (no-op when absent)."""
+        self._facts.pop(fact_id, None)
+        self._matcher.remove(fact_id)
+
+    def clashes(self) -> list[str]:
+        """Phrasings of different facts the matcher cannot tell apart (see :meth:`Matcher.clashes`)."""
+        return self._matcher.clashes()
+
+    def ask(self, question: str) -> AskResult:
+        """Match ``question`` and return the answer, or the close questions when it cannot answer."""
+        question = " ".join(question.split())[:ASK_MAX]
+        match = self._matcher.match(question)
+        fact = self._facts[match.best.fact_id] if match.best else None
+        offered = [c for c in match.candidates if fact is None or c.fact_id != fact.id]
+        suggestions = tuple(
+            Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in offered[:_SUGGESTIONS]
+        )
+        score = match.best.score if match.best else (match.candidates[0].score if match.candidates else 0.0)
+        return AskResult(question, match.status, fact, score, suggestions, match.off_topic)
+
+    def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
+        """Questions to offer while ``text`` is being typed, best first (for autocomplete)."""
+        if not text.strip():
+            return [Suggestion(f.id, f.question, 0.0) for f in list(self._facts.values())[:limit]]
+        candidates = self._matcher.complete(text, limit)
+        return [Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in candidates]

@@ -1,0 +1,172 @@
+"""The curated lexicon (synonyms, entities, off-topic names) and the text normaliser built on it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from bot.core.text import fold_text
+
+__all__ = ["Lexicon", "LexiconError", "STOPWORDS", "raw_tokens", "stem", "load_lexicon"]
+
+# Function words and chat filler: they say how a question is asked, not what it is about.
+STOPWORDS = frozenset(
+    """
+    a about above after again against all also am an and any anything are around as at be been before being
+    below between both but by can cant could couldnt did didnt do does doesnt doing done dont down during each
+    either else ever exactly few for from further go goes going gone had hadnt
+    has hasnt have havent having he hed hell her here hers herself hes him himself his how hows i id if ill im
+    in into is isnt it its itself ive just know let lets like likely me more most much must my myself no nor
+    not now of off on once only or other ought our ours ourselves out over own please pls plz really right
+    same see shall she should shouldnt so some something such than
+    thank thanks that thats the their theirs them themselves then there theres these they theyd theyll theyre
+    think this those though through thus to too under until up upon very was wasnt way we wed well were
+    werent weve what whats when whens where wheres whether which while who whod whom whos whose why whys will
+    with wont would wouldnt yeah yes yet you youd youll your youre yours yourself yourselves hi hey hello
+    bot okay ok k explain anyone someone somebody thing things stuff mean means meant happen happened
+    happening happens actually basically ever even still already yet latest update news info information
+    """.split()
+)
+
+_POSSESSIVE = re.compile(r"'s\b")
+_US_ABBREVIATION = re.compile(r"\bu\.s\.(?:a\.)?")
+_WORD = re.compile(r"[a-z0-9]+")
+_MAX_PHRASE = 6
+
+
+def _strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def raw_tokens(text: str) -> list[str]:
+    """Lower-cased word tokens with typography, accents and possessives folded away."""
+    text = _strip_accents(fold_text(text)).lower()
+    text = _US_ABBREVIATION.sub(" us ", text)
+    text = _POSSESSIVE.sub("", text).replace("'", "")
+    return _WORD.findall(text)
+
+
+def stem(token: str) -> str:
+    """A light, conservative suffix stripper so that agree/agrees/agreed meet; both sides use it."""
+    if len(token) <= 3 or token.isdigit():
+        return token
+    for suffix, replacement, minimum in (
+        ("ies", "y", 5),
+        ("sses", "ss", 5),
+        ("ing", "", 6),
+        ("ed", "", 5),
+        ("es", "e", 5),
+        ("s", "", 4),
+    ):
+        if token.endswith(suffix) and len(token) >= minimum and not token.endswith(("ss", "us", "is")):
+            token = token[: len(token) - len(suffix)] + replacement
+            break
+    if len(token) > 4 and token.endswith("e"):
+        token = token[:-1]
+    if len(token) > 4 and token[-1] == token[-2] and token[-1] not in "aeiousl":
+        token = token[:-1]
+    return token
+
+
+class LexiconError(ValueError):
+    """The lexicon file is invalid; ``problems`` lists every reason."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class _LexiconFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    concepts: dict[str, list[str]] = {}
+    off_topic: dict[str, list[str]] = {}
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Synonym phrases mapped to canonical concept tokens, and names the article never mentions."""
+
+    phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
+    off_topic: frozenset[tuple[str, ...]] = frozenset()
+
+    @classmethod
+    def from_mapping(cls, concepts: dict[str, list[str]], off_topic: Iterable[str]) -> Lexicon:
+        """Build from ``{canonical: [variants]}`` and a list of off-topic names; reports every clash."""
+        phrases: dict[tuple[str, ...], str] = {}
+        problems: list[str] = []
+        for canonical, variants in concepts.items():
+            concept = "_".join(raw_tokens(canonical))
+            for variant in (canonical, *variants):
+                key = tuple(raw_tokens(variant))
+                if not key:
+                    problems.append(f"concept {canonical!r}: variant {variant!r} has no words")
+                elif len(key) > _MAX_PHRASE:
+                    problems.append(f"concept {canonical!r}: variant {variant!r} is longer than {_MAX_PHRASE} words")
+                elif phrases.get(key, concept) != concept:
+                    problems.append(f"concept {canonical!r}: variant {variant!r} already belongs to {phrases[key]!r}")
+                else:
+                    phrases[key] = concept
+        names = frozenset(tuple(raw_tokens(name)) for name in off_topic)
+        for name in names:
+            if name in phrases:
+                problems.append(f"off-topic name {' '.join(name)!r} is also a variant of {phrases[name]!r}")
+        if problems:
+            raise LexiconError(problems)
+        return cls(phrases=phrases, off_topic=names)
+
+    @property
+    def concepts(self) -> frozenset[str]:
+        """The canonical concept tokens."""
+        return frozenset(self.phrases.values())
+
+    @property
+    def words(self) -> set[str]:
+        """Every single word that occurs in a variant (part of the vocabulary typo correction aims at)."""
+        return {word for key in self.phrases for word in key}
+
+    def off_topic_names(self, tokens: list[str]) -> list[str]:
+        """The off-topic names (as text) that occur in ``tokens``."""
+        found = []
+        for size in range(1, _MAX_PHRASE + 1):
+            for start in range(len(tokens) - size + 1):
+                window = tuple(tokens[start : start + size])
+                if window in self.off_topic:
+                    found.append(" ".join(window))
+        return found
+
+    def canonical(self, tokens: list[str]) -> Iterator[str]:
+        """Rewrite ``tokens``: the longest known phrase at each place becomes its concept token."""
+        position = 0
+        while position < len(tokens):
+            for size in range(min(_MAX_PHRASE, len(tokens) - position), 0, -1):
+                concept = self.phrases.get(tuple(tokens[position : position + size]))
+                if concept is not None:
+                    yield concept
+                    position += size
+                    break
+            else:
+                yield tokens[position]
+                position += 1
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    """Read and validate the lexicon file; raises LexiconError naming every problem."""
+    try:
+        with path.open("rb") as handle:
+            data = _LexiconFile.model_validate(tomllib.load(handle))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise LexiconError([f"{path}: cannot read: {error}"]) from error
+    except ValidationError as error:
+        raise LexiconError([f"{path}: {item['loc']}: {item['msg']}" for item in error.errors()]) from error
+    try:
+        return Lexicon.from_mapping(data.concepts, data.off_topic.get("terms", []))
+    except LexiconError as error:
+        raise LexiconError([f"{path}: {problem}" for problem in error.problems]) from error

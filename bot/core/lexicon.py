@@ -31,6 +31,8 @@ STOPWORDS = frozenset(
     with wont would wouldnt yeah yes yet you youd youll your youre yours yourself yourselves hi hey hello
     bot okay ok k explain anyone someone somebody thing things stuff mean means meant happen happened
     happening happens actually basically ever even still already yet latest update news info information
+    set sets make makes made put puts need needs keep kept seem seems seemed use used try
+    tried look looks looked find found currently today anyway kind sort
     """.split()
 )
 

@@ -53,12 +53,14 @@ class Match:
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Score cut-offs. A match is answered at ``answer`` or above when it leads the runner-up by ``margin``;
-    a closer race at ``ambiguous`` or above offers the candidates; below
+    """Score cut-offs. A match is answered at ``answer`` or above when it leads the runner-up by ``margin``
+    (by ``confident_margin`` at ``confident`` or above, the runner-up then offered beside it); a closer race at ``ambiguous`` or above offers the candidates; below
     ``suggest`` nothing is close enough to offer."""
 
     answer: float = 55.0
     margin: float = 6.0
+    confident: float = 70.0
+    confident_margin: float = 2.0
     ambiguous: float = 45.0
     suggest: float = 30.0
 
@@ -69,11 +71,19 @@ class _Phrasing:
     tokens: frozenset[str]
     text: str  # the canonical tokens joined, for rapidfuzz
     original: str
-    recall_only: bool  # the fact's answer and quotes: evidence for a match, not a phrasing of the question
+    # 1.0 for the question and its aliases; for the main quote and the answer, the discount below. Those are
+    # evidence for a match, not phrasings of the question, so only how much of the question they hold counts.
+    evidence_weight: float
+
+    @property
+    def recall_only(self) -> bool:
+        return self.evidence_weight < 1.0
 
 
-# How much a match on the answer and quotes alone is worth next to a match on a phrasing of the question.
-_BODY_WEIGHT = 0.72
+# What a match on the main quote or on the answer alone is worth next to a match on a phrasing of the question.
+# The quote ranks above the answer: it is the evidence, while an answer may mention a neighbouring topic.
+_QUOTE_WEIGHT = 0.75
+_ANSWER_WEIGHT = 0.68
 # Recall of the question counts four times as much as precision of the phrasing (F-beta with beta = 2).
 _BETA_SQUARED = 4.0
 # Share of a phrasing's score from rapidfuzz similarity of the token strings (word order, partial words).
@@ -119,18 +129,18 @@ class Matcher:
         self.remove(fact.id)
         ids: list[int] = []
         fact_tokens: set[str] = set()
-        # The answer and the main quote are evidence too; further citations are context, and counting them
+        # The main quote and the answer are evidence too; further citations are context, and counting them
         # would let a fact that merely mentions a topic compete with the fact about it.
         main = fact.citations[0]
-        body = " ".join((fact.answer, main.quote, main.speaker))
-        texts = [(phrasing, False) for phrasing in fact.phrasings] + [(body, True)]
+        texts = [(phrasing, 1.0) for phrasing in fact.phrasings]
+        texts += [(f"{main.quote} {main.speaker}", _QUOTE_WEIGHT), (fact.answer, _ANSWER_WEIGHT)]
         words: Counter[str] = Counter()
-        for text, recall_only in texts:
+        for text, evidence_weight in texts:
             words.update(raw_tokens(text))
             tokens = self.tokens(text)
             if not tokens:
                 continue
-            phrasing = _Phrasing(fact.id, frozenset(tokens), " ".join(tokens), text, recall_only)
+            phrasing = _Phrasing(fact.id, frozenset(tokens), " ".join(tokens), text, evidence_weight)
             self._phrasings[self._next_id] = phrasing
             for token in phrasing.tokens:
                 self._postings[token].add(self._next_id)
@@ -266,7 +276,7 @@ class Matcher:
     def _score(self, phrasing: _Phrasing, shared: float, query_weight: float, query_text: str) -> float:
         recall = shared / query_weight
         if phrasing.recall_only:
-            return 100.0 * _BODY_WEIGHT * recall
+            return 100.0 * phrasing.evidence_weight * recall
         precision = shared / sum(self._weight(token) for token in phrasing.tokens)
         f_score = (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
         similarity = fuzz.token_sort_ratio(query_text, phrasing.text) / 100.0
@@ -280,7 +290,10 @@ class Matcher:
             return Match(MatchStatus.NO_MATCH, None, close, off_topic)
         best = close[0]
         runner_up = close[1].score if len(close) > 1 else 0.0
-        if best.score >= limits.answer and best.score - runner_up >= limits.margin:
+        lead = best.score - runner_up
+        if best.score >= limits.answer and (
+            lead >= limits.margin or (best.score >= limits.confident and lead >= limits.confident_margin)
+        ):
             return Match(MatchStatus.ANSWERED, best, close)
         if best.score >= limits.ambiguous and len(close) > 1:
             return Match(MatchStatus.AMBIGUOUS, None, close)

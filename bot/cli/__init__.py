@@ -10,7 +10,7 @@ from bot.cli import answering, datacheck, evaluating
 from bot.cli._common import CommandError
 from bot.settings import SettingsError
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:

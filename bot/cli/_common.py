@@ -33,11 +33,7 @@ def add_data_options(parser: argparse.ArgumentParser) -> None:
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings from the environment, overridden by the data options given on the command line."""
     settings = load_settings()
-    overrides = {
-        name: value
-        for name in ("facts_dir", "seeds_dir")
-        if (value := getattr(args, name, None)) is not None
-    }
+    overrides = {name: value for name in ("facts_dir", "seeds_dir") if (value := getattr(args, name, None)) is not None}
     return settings.model_copy(update=overrides) if overrides else settings
 
 

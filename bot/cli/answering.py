@@ -11,7 +11,7 @@ from bot.cli._common import Subcommands, add_data_options, engine_from_args
 from bot.core.engine import Engine
 from bot.core.render import answer_card, card_text, result_json
 
-__all__ = ["register", "chat"]
+__all__ = ["chat", "register"]
 
 _PROMPT = "ask> "
 

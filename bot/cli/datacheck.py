@@ -7,13 +7,13 @@ import json
 import sys
 
 from bot.cli._common import Subcommands, add_data_options, engine_from_args, settings_from_args
-from bot.core.engine import Engine
 from bot.core.datafiles import LEXICON_FILE, DataFileError, load_fact_files, load_sources
+from bot.core.engine import Engine
 from bot.core.lexicon import LexiconError, load_lexicon, raw_tokens
 from bot.core.models import Fact, Source
 from bot.core.render import fact_json
 
-__all__ = ["register", "check_data"]
+__all__ = ["check_data", "register"]
 
 
 def register(commands: Subcommands) -> None:

@@ -16,10 +16,10 @@ from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phra
 
 __all__ = [
     "DataFileError",
-    "load_sources",
-    "load_fact_files",
     "find_phrasing_clashes",
     "format_validation_error",
+    "load_fact_files",
+    "load_sources",
     "read_source_file",
 ]
 
@@ -101,16 +101,15 @@ def load_sources(seeds_dir: Path) -> dict[str, Source]:
     return sources
 
 
-def find_phrasing_clashes(facts: Iterable[Fact | FactDraft], fact_ids: Iterable[str]) -> list[str]:
-    """Phrasings (question or alias) shared by two facts: a question must lead to one fact."""
+def find_phrasing_clashes(facts: Iterable[Fact]) -> list[tuple[Fact, str, str]]:
+    """Phrasings (question or alias) shared by two facts, as ``(fact, phrasing, other fact id)``."""
     owner: dict[str, str] = {}
     clashes = []
-    for fact, fact_id in zip(facts, fact_ids, strict=True):
+    for fact in facts:
         for phrasing in fact.phrasings:
-            key = phrasing_key(phrasing)
-            other = owner.setdefault(key, fact_id)
-            if other != fact_id:
-                clashes.append(f'phrasing "{phrasing}" of fact {fact_id!r} is already used by fact {other!r}')
+            other = owner.setdefault(phrasing_key(phrasing), fact.id)
+            if other != fact.id:
+                clashes.append((fact, phrasing, other))
     return clashes
 
 
@@ -152,7 +151,10 @@ def load_fact_files(facts_dir: Path, sources: Mapping[str, Source]) -> list[Fact
                 facts.append(resolve_fact(draft, draft.id, sources, provenance))
             except FactError as error:
                 problems.extend(f"{label}: {problem}" for problem in error.problems)
-    problems.extend(find_phrasing_clashes(facts, (fact.id for fact in facts)))
+    problems.extend(
+        f'{where[fact.id]}: fact {fact.id!r}: phrasing "{phrasing}" is already used by fact {other!r}'
+        for fact, phrasing, other in find_phrasing_clashes(facts)
+    )
     if problems:
         raise DataFileError(problems)
     return facts

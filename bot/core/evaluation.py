@@ -13,7 +13,7 @@ from bot.core.engine import AskResult
 from bot.core.matcher import MatchStatus
 from bot.core.text import collapse_whitespace, fold_text
 
-__all__ = ["EvalCase", "EvalReport", "load_cases", "evaluate", "comparable"]
+__all__ = ["EvalCase", "EvalReport", "comparable", "evaluate", "load_cases"]
 
 
 def comparable(text: str) -> str:

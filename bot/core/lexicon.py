@@ -13,28 +13,27 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.core.text import fold_text
 
-__all__ = ["Lexicon", "LexiconError", "STOPWORDS", "raw_tokens", "stem", "load_lexicon"]
+__all__ = ["STOPWORDS", "Lexicon", "LexiconError", "load_lexicon", "raw_tokens", "stem"]
 
 # Function words and chat filler: they say how a question is asked, not what it is about.
-STOPWORDS = frozenset(
-    """
-    a about above after again against all also am an and any anything are around as at be been before being
-    below between both but by can cant could couldnt did didnt do does doesnt doing done dont down during each
-    either else ever exactly few for from further go goes going gone had hadnt
-    has hasnt have havent having he hed hell her here hers herself hes him himself his how hows i id if ill im
-    in into is isnt it its itself ive just know let lets like likely me more most much must my myself no nor
-    not now of off on once only or other ought our ours ourselves out over own please pls plz really right
-    same see shall she should shouldnt so some something such than
-    thank thanks that thats the their theirs them themselves then there theres these they theyd theyll theyre
-    think this those though through thus to too under until up upon very was wasnt way we wed well were
-    werent weve what whats when whens where wheres whether which while who whod whom whos whose why whys will
-    with wont would wouldnt yeah yes yet you youd youll your youre yours yourself yourselves hi hey hello
-    bot okay ok k explain anyone someone somebody thing things stuff mean means meant happen happened
-    happening happens actually basically ever even still already yet latest update news info information
-    set sets make makes made put puts need needs keep kept seem seems seemed use used try
-    tried look looks looked find found currently today anyway kind sort
-    """.split()
-)
+_STOPWORD_TEXT = """
+a about above after again against all also am an and any anything are around as at be been before
+being below between both but by can cant could couldnt did didnt do does doesnt doing done dont down
+during each either else ever exactly few for from further go goes going gone had hadnt has hasnt
+have havent having he hed hell her here hers herself hes him himself his how hows i id if ill im in
+into is isnt it its itself ive just know let lets like likely me more most much must my myself no
+nor not now of off on once only or other ought our ours ourselves out over own please pls plz really
+right same see shall she should shouldnt so some something such than thank thanks that thats the
+their theirs them themselves then there theres these they theyd theyll theyre think this those
+though through thus to too under until up upon very was wasnt way we wed well were werent weve what
+whats when whens where wheres whether which while who whod whom whos whose why whys will with wont
+would wouldnt yeah yes yet you youd youll your youre yours yourself yourselves hi hey hello bot okay
+ok k explain anyone someone somebody thing things stuff mean means meant happen happened happening
+happens actually basically ever even still already yet latest update news info information set sets
+make makes made put puts need needs keep kept seem seems seemed use used try tried look looks looked
+find found currently today anyway kind sort
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset("bcdefghjklmnopqrstuvwxyz")  # stray letters ("w/", "u")
 
 _POSSESSIVE = re.compile(r"'s\b")
 _US_ABBREVIATION = re.compile(r"\bu\.s\.(?:a\.)?")
@@ -89,6 +88,7 @@ class _LexiconFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     concepts: dict[str, list[str]] = {}
+    entities: dict[str, list[str]] = {}
     off_topic: dict[str, list[str]] = {}
 
 
@@ -98,10 +98,13 @@ class Lexicon:
 
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
     off_topic: frozenset[tuple[str, ...]] = frozenset()
+    entities: frozenset[str] = frozenset()
 
     @classmethod
-    def from_mapping(cls, concepts: dict[str, list[str]], off_topic: Iterable[str]) -> Lexicon:
-        """Build from ``{canonical: [variants]}`` and a list of off-topic names; reports every clash."""
+    def from_mapping(
+        cls, concepts: dict[str, list[str]], off_topic: Iterable[str], entities: Iterable[str] = ()
+    ) -> Lexicon:
+        """Build from ``{canonical: [variants]}``, off-topic names and entity concepts; reports every problem."""
         phrases: dict[tuple[str, ...], str] = {}
         problems: list[str] = []
         for canonical, variants in concepts.items():
@@ -120,9 +123,14 @@ class Lexicon:
         for name in names:
             if name in phrases:
                 problems.append(f"off-topic name {' '.join(name)!r} is also a variant of {phrases[name]!r}")
+        entity_tokens = frozenset("_".join(raw_tokens(entity)) for entity in entities)
+        problems += [
+            f"entity {entity!r} is not a concept; add it under [concepts]"
+            for entity in sorted(entity_tokens - set(phrases.values()))
+        ]
         if problems:
             raise LexiconError(problems)
-        return cls(phrases=phrases, off_topic=names)
+        return cls(phrases=phrases, off_topic=names, entities=entity_tokens)
 
     @property
     def concepts(self) -> frozenset[str]:
@@ -169,6 +177,6 @@ def load_lexicon(path: Path) -> Lexicon:
     except ValidationError as error:
         raise LexiconError([f"{path}: {item['loc']}: {item['msg']}" for item in error.errors()]) from error
     try:
-        return Lexicon.from_mapping(data.concepts, data.off_topic.get("terms", []))
+        return Lexicon.from_mapping(data.concepts, data.off_topic.get("terms", []), data.entities.get("names", []))
     except LexiconError as error:
         raise LexiconError([f"{path}: {problem}" for problem in error.problems]) from error

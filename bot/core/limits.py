@@ -5,13 +5,13 @@ from __future__ import annotations
 __all__ = [
     "ALIAS_MAX",
     "ANSWER_MAX",
+    "ASK_MAX",
     "FACT_ID_PATTERN",
     "QUESTION_MAX",
     "QUOTE_MAX",
     "SOURCE_ID_PATTERN",
     "SPEAKER_MAX",
     "TAG_PATTERN",
-    "ASK_MAX",
 ]
 
 # Discord caps slash-command option values, autocomplete choice names and button labels at 100.

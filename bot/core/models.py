@@ -30,8 +30,8 @@ __all__ = [
     "FactError",
     "Provenance",
     "Source",
-    "resolve_fact",
     "phrasing_key",
+    "resolve_fact",
 ]
 
 FactId = Annotated[str, StringConstraints(pattern=FACT_ID_PATTERN)]
@@ -182,9 +182,7 @@ class Fact(BaseModel):
             question=self.question,
             aliases=self.aliases,
             answer=self.answer,
-            citations=tuple(
-                CitationDraft(quote=c.quote, speaker=c.speaker, source=c.source) for c in self.citations
-            ),
+            citations=tuple(CitationDraft(quote=c.quote, speaker=c.speaker, source=c.source) for c in self.citations),
             tags=self.tags,
         )
 
@@ -197,9 +195,7 @@ class FactError(ValueError):
         super().__init__("; ".join(self.problems))
 
 
-def resolve_fact(
-    draft: FactDraft, fact_id: str, sources: Mapping[str, Source], provenance: Provenance
-) -> Fact:
+def resolve_fact(draft: FactDraft, fact_id: str, sources: Mapping[str, Source], provenance: Provenance) -> Fact:
     """Verify every quotation of ``draft`` in its source and return the fact with exact spans.
 
     Raises FactError listing every citation that fails, with the closest passage for each quote not found.

@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from bot.core.text import fold_char, fold_text
 
-__all__ = ["FoldedSource", "QuoteSpan", "QuoteNotFoundError", "QuoteAmbiguousError", "QuoteError", "locate"]
+__all__ = ["FoldedSource", "QuoteAmbiguousError", "QuoteError", "QuoteNotFoundError", "QuoteSpan", "locate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,16 +59,12 @@ class FoldedSource:
         origin: list[int] = []
         previous_space = True  # drops leading whitespace
         for index, char in enumerate(text):
-            if char.isspace():
-                if previous_space:
-                    continue
-                char = " "
-                previous_space = True
-            else:
-                char = fold_char(char)
-                previous_space = False
-            folded.append(char)
+            is_space = char.isspace()
+            if is_space and previous_space:
+                continue
+            folded.append(" " if is_space else fold_char(char))
             origin.append(index)
+            previous_space = is_space
         self._folded = "".join(folded)
         self._origin = origin
 

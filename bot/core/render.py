@@ -10,7 +10,15 @@ from bot.core.engine import AskResult
 from bot.core.matcher import MatchStatus
 from bot.core.models import Citation, Fact, Source
 
-__all__ = ["AnswerCard", "CitationView", "answer_card", "result_json", "fact_json", "source_line", "card_text"]
+__all__ = [
+    "AnswerCard",
+    "CitationView",
+    "answer_card",
+    "card_text",
+    "fact_json",
+    "result_json",
+    "source_line",
+]
 
 
 def _citation_json(citation: Citation) -> dict[str, Any]:
@@ -53,7 +61,7 @@ def fact_json(fact: Fact) -> dict[str, Any]:
 
 
 def source_line(source: Source) -> str:
-    """"Title", Outlet, by Author: how a source is credited under a quote."""
+    """ "Title", Outlet, by Author: how a source is credited under a quote."""
     byline = f", by {source.author}" if source.author else ""
     return f"\u201c{source.title}\u201d, {source.outlet}{byline}"
 

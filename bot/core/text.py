@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["fold_char", "fold_text", "collapse_whitespace"]
+__all__ = ["collapse_whitespace", "fold_char", "fold_text"]
 
 # Typographic variants people type differently from how an article prints them. Every entry maps one
 # character to one character, so a folded string keeps a 1:1 index map to its original.

@@ -1,0 +1,48 @@
+"""Accuracy on the question sets: the development set when present, and the repository's own sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.engine import Engine
+from bot.core.evaluation import EvalCase, comparable, evaluate, load_cases
+from bot.settings import PROJECT_ROOT
+
+QUESTION_SETS = [
+    PROJECT_ROOT / "eval" / "paraphrases.jsonl",
+    PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl",
+]
+
+
+@pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda p: p.name)
+def test_question_set_accuracy(curated_engine: Engine, path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} is not present")
+    report = evaluate(load_cases(path), curated_engine.ask)
+    assert report.accuracy >= 0.95, report.summary()
+    assert report.false_answers <= max(1, report.out_of_scope // 12), report.summary()
+
+
+def test_gold_comparison_folds_typography() -> None:
+    assert comparable("This isn\u2019t \u2018Mean  Girls,\u2019 \u2014 ok") == "this isn't 'mean girls,' - ok"
+
+
+def test_a_wrong_answer_and_a_false_answer_are_both_counted(curated_engine: Engine) -> None:
+    cases = [
+        EvalCase(q="did russia accept?", gold=("a phrase the quote does not hold",)),
+        EvalCase(q="witkoff", abstain=True),
+        EvalCase(q="who won the super bowl", abstain=True),
+    ]
+    report = evaluate(cases, curated_engine.ask)
+    assert (report.in_scope, report.correct) == (1, 0)
+    assert (report.out_of_scope, report.false_answers) == (2, 1)
+    assert len(report.misses) == 2
+
+
+def test_a_malformed_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "set.jsonl"
+    path.write_text('{"q": "ok", "abstain": true}\n{"q": "both", "gold": ["x"], "abstain": true}\n')
+    with pytest.raises(ValueError, match=r"set\.jsonl:2"):
+        load_cases(path)

@@ -1,0 +1,136 @@
+"""The matcher's three outcomes, typo tolerance, refusals and incremental updates."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.engine import Engine
+from bot.core.matcher import MatchStatus
+from bot.core.models import CitationDraft, Fact, FactDraft, Provenance, resolve_fact
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id"),
+    [
+        ("did Russia accept?", "russia-position"),
+        ("what did rubio say about mean girls", "rubio-mean-girls"),
+        ("will ukraine join nato", "putin-demands"),
+        ("how long would the ceasefire last?", "ukraine-agreed"),
+        ("witkoff", "witkoff-trip"),
+        ("who wrote the article", "article-author"),
+    ],
+)
+def test_plain_questions_are_answered(curated_engine: Engine, question: str, fact_id: str) -> None:
+    result = curated_engine.ask(question)
+    assert result.status is MatchStatus.ANSWERED
+    assert result.fact is not None and result.fact.id == fact_id
+
+
+@pytest.mark.parametrize(
+    ("typo", "fact_id"),
+    [
+        ("did rusia acept the truce", "russia-position"),
+        ("what did rubioo say about mean grils", "rubio-mean-girls"),
+        ("will ukrane join natto", "putin-demands"),
+        ("whitkoff", "witkoff-trip"),
+        ("zelensky oval ofice meeting", "oval-office"),
+    ],
+)
+def test_typos_reach_the_same_fact(curated_engine: Engine, typo: str, fact_id: str) -> None:
+    result = curated_engine.ask(typo)
+    assert result.fact is not None and result.fact.id == fact_id, result
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did China agree to the ceasefire?",
+        "what did Macron say?",
+        "did india accept the ceasefire",
+        "who won the super bowl",
+        "hi bot",
+        "qwerty",
+        "how tall is mount everest",
+    ],
+)
+def test_out_of_scope_questions_are_refused(curated_engine: Engine, question: str) -> None:
+    result = curated_engine.ask(question)
+    assert result.status is MatchStatus.NO_MATCH
+    assert result.fact is None
+
+
+def test_a_named_off_topic_country_is_reported(curated_engine: Engine) -> None:
+    result = curated_engine.ask("did China agree to the ceasefire?")
+    assert result.off_topic == ("china",)
+    # The close in-scope questions are still offered.
+    assert result.suggestions
+
+
+def _fact(fact_id: str, question: str, quote: str, engine: Engine) -> Fact:
+    draft = FactDraft(
+        question=question,
+        answer="An answer.",
+        citations=(CitationDraft(quote=quote, speaker="NOTUS", source="notus-ceasefire"),),
+    )
+    return resolve_fact(draft, fact_id, engine.sources, Provenance(origin="moderator"))
+
+
+def test_a_question_two_facts_fit_equally_is_ambiguous(curated_engine: Engine) -> None:
+    engine = Engine(curated_engine.lexicon, curated_engine.sources.values())
+    engine.put_fact(_fact("nato", "What did Putin demand about NATO?", "never join NATO", engine))
+    engine.put_fact(_fact("crimea", "What did Putin demand about Crimea?", "Crimea and regions", engine))
+    engine.put_fact(_fact("witkoff", "Where did Witkoff go?", "Witkoff arrived in Russia", engine))
+    result = engine.ask("putin demands")
+    assert result.status is MatchStatus.AMBIGUOUS
+    assert result.fact is None
+    assert {s.fact_id for s in result.suggestions} == {"nato", "crimea"}
+
+    clear = engine.ask("putin demands on nato")
+    assert clear.status is MatchStatus.ANSWERED and clear.fact is not None and clear.fact.id == "nato"
+    assert [s.fact_id for s in clear.suggestions] == ["crimea"]
+
+
+def test_empty_and_punctuation_only_questions_are_no_match(curated_engine: Engine) -> None:
+    for question in ("", "   ", "???", "!!!"):
+        result = curated_engine.ask(question)
+        assert result.status is MatchStatus.NO_MATCH and not result.suggestions
+
+
+def test_an_added_fact_is_answered_and_a_removed_one_is_not(fresh_engine: Engine) -> None:
+    draft = FactDraft(
+        question="Which fellowship does the author hold?",
+        aliases=("allbritton journalism institute",),
+        answer="He is an Allbritton Journalism Institute fellow.",
+        citations=(
+            CitationDraft(quote="an Allbritton Journalism Institute fellow", speaker="NOTUS", source="notus-ceasefire"),
+        ),
+    )
+    fact = resolve_fact(draft, "author-fellowship", fresh_engine.sources, Provenance(origin="moderator"))
+    fresh_engine.put_fact(fact)
+    result = fresh_engine.ask("what fellowship does the author hold")
+    assert result.fact is not None and result.fact.id == "author-fellowship"
+
+    fresh_engine.drop_fact("author-fellowship")
+    result = fresh_engine.ask("what fellowship does the author hold")
+    assert result.fact is None or result.fact.id != "author-fellowship"
+    assert all(s.fact_id != "author-fellowship" for s in fresh_engine.complete("fellowship"))
+
+
+def test_editing_a_fact_replaces_its_phrasings(fresh_engine: Engine) -> None:
+    witkoff = fresh_engine.fact("witkoff-trip")
+    assert witkoff is not None
+    fresh_engine.put_fact(witkoff.model_copy(update={"aliases": ("steve's journey east",)}))
+    result = fresh_engine.ask("steve's journey east")
+    assert result.fact is not None and result.fact.id == "witkoff-trip"
+    assert fresh_engine.facts["witkoff-trip"].aliases == ("steve's journey east",)
+
+
+def test_no_two_curated_phrasings_read_the_same(curated_engine: Engine) -> None:
+    assert curated_engine.clashes() == []
+
+
+def test_autocomplete_completes_a_partial_last_word(curated_engine: Engine) -> None:
+    suggestions = curated_engine.complete("mean gir")
+    assert suggestions and suggestions[0].fact_id == "rubio-mean-girls"
+    assert len(curated_engine.complete("", limit=25)) <= 25
+    assert all(len(s.question) <= 100 for s in curated_engine.complete("ukraine", limit=25))

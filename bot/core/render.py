@@ -116,13 +116,16 @@ def answer_card(result: AskResult, sources: Mapping[str, Source]) -> AnswerCard:
 
 
 def card_text(card: AnswerCard) -> str:
-    """A card as terminal text."""
+    """A card as terminal text: each quote with its speaker, then the sources credited once each."""
     lines = [card.heading, "", card.body]
     for citation in card.citations:
         quoted = "\n".join(f"  > {line}" for line in citation.quote.splitlines() if line.strip())
-        lines += ["", quoted, f"    \u2014 {citation.speaker}, {citation.source}"]
+        lines += ["", quoted, f"    \u2014 {citation.speaker}"]
+    sources = dict.fromkeys(citation.source for citation in card.citations)
+    if sources:
+        lines += ["", *(f"Source: {source}" for source in sources)]
     if card.suggestions:
-        lines += ["", "Close questions:" if card.fact_id else ""]
+        lines += ["", "Related questions:" if card.fact_id else "Close questions:"]
         lines += [f"  \u2022 {question}" for question in card.suggestions]
     lines += ["", card.confidence]
-    return "\n".join(line for line in lines if line is not None)
+    return "\n".join(lines)

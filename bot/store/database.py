@@ -1,0 +1,156 @@
+"""The SQLite connection: pragmas, migrations, and one writer at a time.
+
+All access goes through one aiosqlite connection guarded by an asyncio lock. Writes run in a ``BEGIN
+IMMEDIATE`` transaction, so a second process waits (busy timeout) instead of failing half-way; reads take the
+lock as well so they never observe this connection's own uncommitted transaction.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.store import sql
+
+__all__ = ["Database", "Session"]
+
+Parameters = Sequence[Any]
+
+
+class Session:
+    """Statements inside one transaction (see :meth:`Database.write` and :meth:`Database.read`)."""
+
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, statement: str, parameters: Parameters = ()) -> int:
+        """Run one statement; returns the last inserted row id."""
+        async with self._connection.execute(statement, parameters) as cursor:
+            return cursor.lastrowid or 0
+
+    async def execute_many(self, statement: str, rows: Iterable[Parameters]) -> None:
+        """Run one statement once per row of parameters."""
+        await self._connection.executemany(statement, rows)
+
+    async def fetch_all(self, statement: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
+        """Every row the query returns."""
+        return list(await self._connection.execute_fetchall(statement, parameters))
+
+    async def fetch_one(self, statement: str, parameters: Parameters = ()) -> sqlite3.Row | None:
+        """The first row, or None."""
+        async with self._connection.execute(statement, parameters) as cursor:
+            row: sqlite3.Row | None = await cursor.fetchone()
+            return row
+
+    async def fetch_value(self, statement: str, parameters: Parameters = ()) -> Any:
+        """The first column of the first row (None when there is no row)."""
+        row = await self.fetch_one(statement, parameters)
+        return None if row is None else row[0]
+
+
+class Database:
+    """One SQLite file opened for the store; use :meth:`open` and always :meth:`close`."""
+
+    def __init__(self, connection: aiosqlite.Connection, path: Path) -> None:
+        self.path = path
+        self._connection = connection
+        self._session = Session(connection)
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path) -> Database:
+        """Open (creating the file and its folder if needed) and migrate to the latest schema."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: sqlite3 must not open transactions behind our back; we issue BEGIN ourselves.
+        connection = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            connection.row_factory = sqlite3.Row
+            for pragma in sql.CONNECTION_PRAGMAS:
+                await connection.execute(pragma)
+            database = cls(connection, path)
+            await database._migrate()
+        except BaseException:
+            await connection.close()
+            raise
+        return database
+
+    async def close(self) -> None:
+        """Wait for the transaction in progress, then close the connection (and its thread)."""
+        async with self._lock:
+            await self._connection.close()
+
+    @asynccontextmanager
+    async def write(self) -> AsyncIterator[Session]:
+        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises."""
+        async with self._lock:
+            await self._connection.execute(sql.BEGIN_IMMEDIATE)
+            try:
+                yield self._session
+                await self._connection.execute(sql.COMMIT)
+            except BaseException:
+                if self._connection.in_transaction:
+                    await self._connection.execute(sql.ROLLBACK)
+                raise
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Session]:
+        """A read transaction: every query in the block sees the same committed snapshot."""
+        async with self._lock:
+            await self._connection.execute(sql.BEGIN_READ)
+            try:
+                yield self._session
+            finally:
+                await self._connection.execute(sql.COMMIT)
+
+    async def data_version(self) -> int:
+        """A number that changes whenever another connection commits (``PRAGMA data_version``)."""
+        async with self._lock:
+            value: int = await self._session.fetch_value(sql.DATA_VERSION)
+            return value
+
+    async def check(self) -> list[str]:
+        """Problems ``integrity_check`` and ``foreign_key_check`` find (an empty list when consistent)."""
+        async with self.read() as session:
+            problems = [row[0] for row in await session.fetch_all(sql.INTEGRITY_CHECK) if row[0] != "ok"]
+            problems += [
+                f"row {row['rowid']} of {row['table']} points to a missing row of {row['parent']}"
+                for row in await session.fetch_all(sql.FOREIGN_KEY_CHECK)
+            ]
+        return problems
+
+    async def backup(self, target: Path) -> None:
+        """Copy a consistent snapshot to ``target`` while the database stays in use.
+
+        The copy is written beside ``target`` and renamed into place, so ``target`` is never half-written.
+        """
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.unlink(missing_ok=True)
+        # The backup runs on the source connection's worker thread, so the target connection must allow it.
+        destination = await aiosqlite.connect(partial, check_same_thread=False)
+        try:
+            async with self._lock:
+                await self._connection.backup(destination)
+        finally:
+            await destination.close()
+        partial.replace(target)
+
+    async def _migrate(self) -> None:
+        async with self.write() as session:
+            # Read inside the write transaction: two processes opening a new file migrate it once.
+            version: int = await session.fetch_value(sql.USER_VERSION)
+            if version > len(sql.MIGRATIONS):
+                raise RuntimeError(
+                    f"{self.path} has schema version {version}, newer than this code knows "
+                    f"({len(sql.MIGRATIONS)}); upgrade the bot"
+                )
+            for number, statements in enumerate(sql.MIGRATIONS[version:], start=version + 1):
+                for statement in statements:
+                    await session.execute(statement)
+                await session.execute(sql.set_user_version(number))

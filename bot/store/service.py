@@ -1,0 +1,498 @@
+"""FactService: the one API the command line and the Discord bot use to answer, moderate and curate.
+
+Every change is validated first, written with its audit entry in one transaction, and only then applied to
+the engine, so the engine never serves what the database does not hold. Changes made by other processes on
+the same database (say, the admin CLI while the bot runs) reach the engine before the next answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from pydantic import ValidationError
+
+from bot.core.datafiles import LEXICON_FILE, format_validation_error, load_fact_files, load_sources
+from bot.core.engine import AskResult, Engine
+from bot.core.lexicon import load_lexicon
+from bot.core.limits import FACT_ID_PATTERN
+from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
+from bot.core.text import fold_text
+from bot.settings import Settings
+from bot.store import records, sql
+from bot.store.database import Database, Session
+from bot.store.export import facts_toml
+from bot.store.records import FactRecord, now, stamped
+from bot.store.sync import SYNC_ACTOR, sync_curated
+
+__all__ = [
+    "AskRecord",
+    "AuditEntry",
+    "FactNotFoundError",
+    "FactService",
+    "ModerationError",
+    "UnansweredQuestion",
+    "parse_draft",
+]
+
+ACTOR_MAX = 100
+_SLUG_MAX = 40
+_FACT_ID = re.compile(FACT_ID_PATTERN)
+
+
+class ModerationError(ValueError):
+    """A change that cannot be made; ``problems`` lists each reason, saying what is wrong and how to fix it."""
+
+    def __init__(self, problems: Iterable[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class FactNotFoundError(ModerationError):
+    """No fact has the given id."""
+
+    def __init__(self, fact_id: str) -> None:
+        self.fact_id = fact_id
+        super().__init__([f'There is no fact "{fact_id}"; check the id (fact ids are listed by `facts list`).'])
+
+
+@dataclass(frozen=True)
+class AskRecord:
+    """The engine's answer and, when the question was recorded, its id (to attach feedback to)."""
+
+    result: AskResult
+    asked_id: int | None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One change to a fact: who, when, and the fact before and after (None when absent or removed)."""
+
+    id: int
+    fact_id: str
+    action: str
+    actor: str
+    at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class UnansweredQuestion:
+    """A question people asked that got no answer: how often, when last, and the closest fact."""
+
+    question: str
+    count: int
+    last_asked: datetime
+    best_fact_id: str | None
+
+
+def parse_draft(data: Mapping[str, object]) -> FactDraft:
+    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each."""
+    try:
+        return FactDraft.model_validate(data)
+    except ValidationError as error:
+        raise ModerationError(format_validation_error(error)) from error
+
+
+def _check_actor(actor: str) -> str:
+    actor = actor.strip()
+    if not 1 <= len(actor) <= ACTOR_MAX or any(ord(char) < 32 for char in actor):
+        raise ModerationError([f"actor: give a name of 1 to {ACTOR_MAX} characters on one line"])
+    _check_encodable({"actor": actor})
+    return actor
+
+
+def _check_encodable(fields: Mapping[str, str | None]) -> None:
+    # Python strings may hold lone surrogates (e.g. undecodable command-line bytes); SQLite cannot store them.
+    problems = []
+    for name, value in fields.items():
+        try:
+            (value or "").encode("utf-8")
+        except UnicodeEncodeError:
+            problems.append(f"{name}: contains characters that are not valid text; retype it")
+    if problems:
+        raise ModerationError(problems)
+
+
+def _fact_texts(fact: Fact) -> dict[str, str | None]:
+    texts: dict[str, str | None] = {"question": fact.question, "answer": fact.answer}
+    texts |= {f"aliases.{n}": alias for n, alias in enumerate(fact.aliases)}
+    texts |= {f"citations.{n}.speaker": c.speaker for n, c in enumerate(fact.citations)}
+    return texts
+
+
+def _slug(question: str) -> str:
+    words = re.findall(r"[a-z0-9]+", fold_text(question).lower())
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > _SLUG_MAX:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or "fact"
+
+
+def _printable(text: str | None) -> str | None:
+    """``text`` safe to store when it is only a record of what was typed (undecodable characters replaced)."""
+    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
+
+
+class FactService:
+    """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
+
+    def __init__(self, database: Database, engine: Engine, last_audit_id: int, data_version: int) -> None:
+        self._database = database
+        self._engine = engine
+        self._last_audit_id = last_audit_id
+        self._data_version = data_version
+
+    @classmethod
+    async def open(cls, settings: Settings) -> FactService:
+        """Open the database, migrate it, sync the curated files into it and build the engine."""
+        lexicon = load_lexicon(settings.facts_dir / LEXICON_FILE)
+        seeds = load_sources(settings.seeds_dir)
+        curated = load_fact_files(settings.facts_dir, seeds)
+        database = await Database.open(settings.database_path)
+        try:
+            async with database.write() as session:
+                await sync_curated(session, seeds, curated, now())
+            async with database.read() as session:
+                sources = await records.load_sources(session)
+                stored = await records.load_fact_records(session)
+                last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
+            data_version = await database.data_version()
+        except BaseException:
+            await database.close()
+            raise
+        engine = Engine(lexicon, sources.values(), [record.fact for record in stored.values() if record.served])
+        return cls(database, engine, last_audit_id, data_version)
+
+    async def close(self) -> None:
+        """Finish the write in progress and close the database."""
+        await self._database.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    @property
+    def engine(self) -> Engine:
+        """The engine answering from every served fact, kept in step with each committed change."""
+        return self._engine
+
+    # -- answering -------------------------------------------------------------------------------------
+
+    async def ask(
+        self, question: str, *, asker: str | None = None, channel: str | None = None, log: bool = True
+    ) -> AskRecord:
+        """Answer ``question``; unless ``log`` is false, record it with its outcome for the curators."""
+        await self._refresh()
+        result = self._engine.ask(question)
+        if not log:
+            return AskRecord(result, None)
+        closest = result.fact.id if result.fact else next((s.fact_id for s in result.suggestions), None)
+        row = (
+            _printable(result.question),
+            phrasing_key(_printable(result.question) or ""),
+            result.status.value,
+            closest,
+            result.score,
+            _printable(asker),
+            _printable(channel),
+            records.timestamp(now()),
+        )
+        async with self._database.write() as session:
+            asked_id = await session.execute(sql.INSERT_ASKED, row)
+        return AskRecord(result, asked_id)
+
+    async def record_feedback(self, asked_id: int, helpful: bool, actor: str) -> None:
+        """Attach helpful / not helpful to an asked question (a later vote by the same actor replaces theirs)."""
+        actor = _check_actor(actor)
+        async with self._database.write() as session:
+            if await session.fetch_value(sql.ASKED_EXISTS, (asked_id,)) is None:
+                raise ModerationError([f"There is no asked question #{asked_id} to give feedback on."])
+            await session.execute(sql.UPSERT_FEEDBACK, (asked_id, int(helpful), actor, records.timestamp(now())))
+
+    # -- moderation ------------------------------------------------------------------------------------
+
+    async def add_fact(self, draft: FactDraft, actor: str) -> Fact:
+        """Store a new moderator fact; its id comes from the question when ``draft.id`` is None."""
+
+        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
+            if draft.id is not None and await records.load_fact_record(session, draft.id) is not None:
+                raise ModerationError([f'The id "{draft.id}" is taken; choose another or leave the id out.'])
+            fact_id = draft.id or await self._free_id(session, draft.question)
+            fact = self._resolve(draft, fact_id, None)
+            return None, FactRecord(stamped(fact, "moderator", None, actor, at), None, actor, at)
+
+        actor = _check_actor(actor)
+        return await self._change("created", actor, build)
+
+    async def edit_fact(self, fact_id: str, draft: FactDraft, actor: str) -> Fact:
+        """Replace a served fact's question, aliases, answer, citations and tags with ``draft``'s.
+
+        Quotes the draft keeps unchanged stay pinned to the place they cite.
+        """
+        if draft.id is not None and draft.id != fact_id:
+            raise ModerationError([f'A fact\'s id cannot change ("{fact_id}" to "{draft.id}"); add a new fact.'])
+
+        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
+            before = await self._served(session, fact_id)
+            fact = self._resolve(draft, fact_id, before.fact)
+            origin = before.fact.provenance
+            return before, dataclasses.replace(before, fact=stamped(fact, origin.origin, origin.file, actor, at))
+
+        actor = _check_actor(actor)
+        return await self._change("edited", actor, build)
+
+    async def remove_fact(self, fact_id: str, actor: str) -> Fact:
+        """Stop serving a fact (a soft delete: :meth:`restore_fact` brings it back)."""
+
+        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
+            before = await self._served(session, fact_id)
+            return before, dataclasses.replace(before, removed_by=actor, removed_at=at)
+
+        actor = _check_actor(actor)
+        return await self._change("removed", actor, build)
+
+    async def restore_fact(self, fact_id: str, actor: str) -> Fact:
+        """Serve a removed fact again (refused if another fact took one of its phrasings meanwhile)."""
+
+        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
+            before = await self._stored(session, fact_id)
+            if before.served:
+                raise ModerationError([f'Fact "{fact_id}" is not removed, so there is nothing to restore.'])
+            return before, dataclasses.replace(before, removed_by=None, removed_at=None)
+
+        actor = _check_actor(actor)
+        return await self._change("restored", actor, build)
+
+    async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
+        """Add another phrasing that leads to the fact."""
+
+        def aliases(fact: Fact) -> list[str]:
+            return [*fact.aliases, alias]
+
+        return await self._change_aliases(fact_id, aliases, "alias_added", actor)
+
+    async def remove_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
+        """Remove one alias (matched the way questions are: case, spacing and end punctuation aside)."""
+
+        def aliases(fact: Fact) -> list[str]:
+            key = phrasing_key(alias)
+            if key == phrasing_key(fact.question):
+                raise ModerationError([f'"{alias}" is the question of fact "{fact.id}"; edit the question instead.'])
+            kept = [existing for existing in fact.aliases if phrasing_key(existing) != key]
+            if len(kept) == len(fact.aliases):
+                known = ", ".join(f'"{a}"' for a in fact.aliases) or "none"
+                raise ModerationError([f'Fact "{fact.id}" has no alias "{alias}" (its aliases: {known}).'])
+            return kept
+
+        return await self._change_aliases(fact_id, aliases, "alias_removed", actor)
+
+    async def add_source(  # noqa: PLR0917 - the signature the Discord adapter codes against
+        self, source_id: str, title: str, outlet: str, text: str, actor: str, author: str | None = None
+    ) -> Source:
+        """Register a plain-text source document that quotes can then cite."""
+        actor = _check_actor(actor)
+        _check_encodable({"id": source_id, "title": title, "outlet": outlet, "author": author, "text": text})
+        try:
+            source = Source(id=source_id, title=title, outlet=outlet, author=author, text=text)
+        except ValidationError as error:
+            raise ModerationError(format_validation_error(error)) from error
+        if not text.strip():
+            raise ModerationError(["text: the source document is blank"])
+        async with self._database.write() as session:
+            if await records.load_source(session, source.id) is not None:
+                raise ModerationError([f'A source "{source.id}" is already registered; choose another id.'])
+            await records.save_source(session, source, "moderator", actor, now(), exists=False)
+        self._engine.put_source(source)
+        return source
+
+    # -- curators' views -------------------------------------------------------------------------------
+
+    async def get_fact(self, fact_id: str) -> Fact:
+        """A stored fact, served or removed; FactNotFoundError when no fact has the id."""
+        async with self._database.read() as session:
+            return (await self._stored(session, fact_id)).fact
+
+    async def history(self, fact_id: str | None = None, limit: int = 20) -> list[AuditEntry]:
+        """The latest changes, newest first: to one fact, or to any."""
+        limit = max(1, limit)
+        async with self._database.read() as session:
+            if fact_id is None:
+                rows = await session.fetch_all(sql.SELECT_AUDIT, (limit,))
+            else:
+                await self._stored(session, fact_id)
+                rows = await session.fetch_all(sql.SELECT_FACT_AUDIT, (fact_id, limit))
+        return [
+            AuditEntry(
+                id=row["id"],
+                fact_id=row["fact_id"],
+                action=row["action"],
+                actor=row["actor"],
+                at=records.parse_time(row["at"]),
+                before=None if row["before"] is None else json.loads(row["before"]),
+                after=None if row["after"] is None else json.loads(row["after"]),
+            )
+            for row in rows
+        ]
+
+    async def unanswered(self, limit: int = 20) -> list[UnansweredQuestion]:
+        """The questions most often asked without an answer (grouped by phrasing), most frequent first."""
+        async with self._database.read() as session:
+            rows = await session.fetch_all(sql.SELECT_UNANSWERED, (max(1, limit),))
+        return [
+            UnansweredQuestion(row["question"], row["asked"], records.parse_time(row["last_asked"]), row["fact_id"])
+            for row in rows
+        ]
+
+    async def removed_facts(self) -> list[Fact]:
+        """Every removed fact, most recently removed last."""
+        async with self._database.read() as session:
+            stored = await records.load_fact_records(session)
+        removed = sorted((r for r in stored.values() if not r.served), key=lambda r: (r.removed_at, r.fact.id))
+        return [record.fact for record in removed]
+
+    async def export_moderator_facts(self) -> str:
+        """Served facts written or edited by moderators, as a data file in the curated format."""
+        async with self._database.read() as session:
+            stored = await records.load_fact_records(session)
+        facts = [
+            record.fact
+            for record in stored.values()
+            if record.served
+            and (record.fact.provenance.origin == "moderator" or record.fact.provenance.actor != SYNC_ACTOR)
+        ]
+        return facts_toml(facts, self._engine.sources)
+
+    async def backup(self, path: Path) -> None:
+        """Write a consistent copy of the database to ``path`` while it stays in use."""
+        await self._database.backup(path)
+
+    # -- internals -------------------------------------------------------------------------------------
+
+    async def _change(
+        self,
+        action: str,
+        actor: str,
+        build: Callable[[Session, datetime], Awaitable[tuple[FactRecord | None, FactRecord]]],
+    ) -> Fact:
+        """Write the change ``build`` makes, with its audit entry, then serve it.
+
+        Shielded: once started, a change and the engine update after its commit finish even if the caller is
+        cancelled, so the engine never falls behind a committed write.
+        """
+        await self._refresh()
+
+        async def run() -> Fact:
+            async with self._database.write() as session:
+                at = now()
+                before, after = await build(session, at)
+                if after.served:
+                    _check_encodable(_fact_texts(after.fact))
+                    clashes = await records.phrasing_clashes(session, after.fact)
+                    if clashes:
+                        raise ModerationError(
+                            [*clashes, "Remove that phrasing from the other fact first, or use another."]
+                        )
+                await records.save_fact(session, after, exists=before is not None)
+                await records.write_audit(session, action, actor, at, before=before, after=after)
+            self._serve(after)
+            return after.fact
+
+        return await asyncio.shield(run())
+
+    async def _change_aliases(
+        self, fact_id: str, aliases: Callable[[Fact], list[str]], action: str, actor: str
+    ) -> Fact:
+        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
+            before = await self._served(session, fact_id)
+            fact = before.fact
+            draft = parse_draft({**fact.to_draft().model_dump(), "aliases": aliases(fact)})
+            origin = fact.provenance
+            changed = stamped(fact.model_copy(update={"aliases": draft.aliases}), origin.origin, origin.file, actor, at)
+            return before, dataclasses.replace(before, fact=changed)
+
+        actor = _check_actor(actor)
+        return await self._change(action, actor, build)
+
+    def _resolve(self, draft: FactDraft, fact_id: str, current: Fact | None) -> Fact:
+        """``draft`` with its quotes verified in the registered sources (unchanged quotes kept in place)."""
+        sources = self._engine.sources
+        if current is not None:
+            kept = {(c.quote, c.source): c for c in current.citations}
+            pinned = []
+            for citation in draft.citations:
+                stored = kept.get((citation.quote, citation.source))
+                if stored is None or citation.occurrence is not None or stored.source not in sources:
+                    pinned.append(citation)
+                else:
+                    occurrence = records.occurrence_of(stored, sources[stored.source])
+                    pinned.append(citation.model_copy(update={"occurrence": occurrence}))
+            draft = draft.model_copy(update={"citations": tuple(pinned)})
+        try:
+            return resolve_fact(draft, fact_id, sources, Provenance(origin="moderator"))
+        except FactError as error:
+            raise ModerationError(error.problems) from error
+        except ValidationError as error:
+            raise ModerationError(format_validation_error(error)) from error
+
+    async def _free_id(self, session: Session, question: str) -> str:
+        slug = _slug(question)
+        candidate, number = slug, 1
+        while await session.fetch_value(sql.FACT_EXISTS, (candidate,)) is not None:
+            number += 1
+            candidate = f"{slug}-{number}"
+        return candidate
+
+    async def _stored(self, session: Session, fact_id: str) -> FactRecord:
+        record = None if not _FACT_ID.match(fact_id) else await records.load_fact_record(session, fact_id)
+        if record is None:
+            raise FactNotFoundError(fact_id)
+        return record
+
+    async def _served(self, session: Session, fact_id: str) -> FactRecord:
+        record = await self._stored(session, fact_id)
+        if not record.served:
+            raise ModerationError([f'Fact "{fact_id}" is removed; restore it first.'])
+        return record
+
+    def _serve(self, record: FactRecord) -> None:
+        if record.served:
+            self._engine.put_fact(record.fact)
+        else:
+            self._engine.drop_fact(record.fact.id)
+
+    async def _refresh(self) -> None:
+        """Bring in facts and sources other processes committed since we last looked."""
+        version = await self._database.data_version()
+        if version == self._data_version:
+            return
+        self._data_version = version
+        async with self._database.read() as session:
+            known = self._engine.sources.keys()
+            source_ids = [row["id"] for row in await session.fetch_all(sql.SELECT_SOURCE_IDS)]
+            sources = [await records.load_source(session, s) for s in source_ids if s not in known]
+            changed = await session.fetch_all(sql.SELECT_FACTS_CHANGED_SINCE, (self._last_audit_id,))
+            stored = [await records.load_fact_record(session, row["fact_id"]) for row in changed]
+        # Applied with no await in between, so no write of ours can land between the read and this.
+        for source in sources:
+            if source is not None:
+                self._engine.put_source(source)
+        for record in stored:
+            if record is not None:
+                self._serve(record)
+        self._last_audit_id = max([self._last_audit_id, *(row["last_id"] for row in changed)])

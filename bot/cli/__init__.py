@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import answering, datacheck, evaluating
+from bot.cli import admin, answering, datacheck, evaluating
 from bot.cli._common import CommandError
 from bot.settings import SettingsError
 
@@ -20,8 +20,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer questions about the US-brokered Russia-Ukraine ceasefire talks, citing the article.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in (answering, datacheck, evaluating):
-        module.register(commands)
+    answering.register(commands)
+    facts = commands.add_parser("facts", help="check, list and moderate the fact base")
+    facts_actions = facts.add_subparsers(dest="facts_command", required=True, metavar="ACTION")
+    datacheck.register(facts_actions)
+    admin.register(commands, facts_actions)
+    evaluating.register(commands)
     return parser
 
 

@@ -1,17 +1,32 @@
-"""Helpers shared by the subcommands: building the engine from settings and reporting data errors."""
+"""Helpers shared by the subcommands: settings, the engine or fact service they use, and reporting errors."""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sqlite3
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from bot.core.datafiles import DataFileError
 from bot.core.engine import Engine
 from bot.core.lexicon import LexiconError
 from bot.settings import Settings, load_settings
+from bot.store import FactService, ModerationError, SyncError
 
-__all__ = ["CommandError", "Subcommands", "add_data_options", "engine_from_args", "settings_from_args"]
+__all__ = [
+    "CommandError",
+    "ServiceSession",
+    "Subcommands",
+    "add_data_options",
+    "engine_from_args",
+    "service_session",
+    "settings_from_args",
+]
+
+T = TypeVar("T")
 
 
 class CommandError(RuntimeError):
@@ -24,17 +39,30 @@ class Subcommands(Protocol):
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser: ...
 
 
-def add_data_options(parser: argparse.ArgumentParser) -> None:
-    """``--facts-dir`` and ``--seeds-dir``, defaulting to the settings."""
+def add_data_options(parser: argparse.ArgumentParser, *, database: bool = False) -> None:
+    """``--facts-dir`` and ``--seeds-dir`` (and ``--db`` when ``database``), defaulting to the settings."""
     parser.add_argument("--facts-dir", type=Path, help="curated fact files (default: FACTS_DIR or ./facts)")
     parser.add_argument("--seeds-dir", type=Path, help="source documents (default: SEEDS_DIR or ./seeds)")
+    if database:
+        parser.add_argument(
+            "--db", dest="database_path", type=Path, help="the database (default: DATABASE_PATH or ./data/bot.db)"
+        )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
     """Settings from the environment, overridden by the data options given on the command line."""
     settings = load_settings()
-    overrides = {name: value for name in ("facts_dir", "seeds_dir") if (value := getattr(args, name, None)) is not None}
+    overrides = {
+        name: value
+        for name in ("facts_dir", "seeds_dir", "database_path")
+        if (value := getattr(args, name, None)) is not None
+    }
     return settings.model_copy(update=overrides) if overrides else settings
+
+
+def _data_error(error: DataFileError | LexiconError | SyncError) -> CommandError:
+    problems = "\n  ".join(error.problems)
+    return CommandError(f"the data files are invalid (run `python -m bot facts check`):\n  {problems}")
 
 
 def engine_from_args(args: argparse.Namespace) -> Engine:
@@ -43,5 +71,38 @@ def engine_from_args(args: argparse.Namespace) -> Engine:
     try:
         return Engine.from_data(settings.facts_dir, settings.seeds_dir)
     except (DataFileError, LexiconError) as error:
-        problems = "\n  ".join(error.problems)
-        raise CommandError(f"the data files are invalid (run `python -m bot facts check`):\n  {problems}") from error
+        raise _data_error(error) from error
+
+
+class ServiceSession:
+    """An open FactService and the event loop it runs on, for commands that are otherwise synchronous."""
+
+    def __init__(self, runner: asyncio.Runner, service: FactService) -> None:
+        self._runner = runner
+        self.service = service
+
+    def run(self, operation: Coroutine[Any, Any, T]) -> T:
+        """Run one service call to completion."""
+        return self._runner.run(operation)
+
+
+@contextmanager
+def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
+    """The fact service over the database the options name, closed when the block ends however it ends.
+
+    A change the service refuses (ModerationError) becomes a CommandError carrying its reasons.
+    """
+    settings = settings_from_args(args)
+    with asyncio.Runner() as runner:
+        try:
+            service = runner.run(FactService.open(settings))
+        except (DataFileError, LexiconError, SyncError) as error:
+            raise _data_error(error) from error
+        except (OSError, sqlite3.Error) as error:
+            raise CommandError(f"cannot open the database {settings.database_path}: {error}") from error
+        try:
+            yield ServiceSession(runner, service)
+        except ModerationError as error:
+            raise CommandError(str(error)) from error
+        finally:
+            runner.run(service.close())

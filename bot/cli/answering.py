@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from typing import TextIO
 
-from bot.cli._common import Subcommands, add_data_options, engine_from_args
-from bot.core.engine import Engine
+from bot.cli._common import ServiceSession, Subcommands, add_data_options, service_session
+from bot.core.engine import AskResult, Engine
 from bot.core.render import answer_card, card_text, result_json
 
 __all__ = ["chat", "register"]
@@ -21,16 +22,24 @@ def register(commands: Subcommands) -> None:
     ask = commands.add_parser("ask", help="answer a question from the fact base")
     ask.add_argument("question", nargs="*", help="the question (with --json and none: read lines from stdin)")
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
-    add_data_options(ask)
-    ask.set_defaults(handler=_ask)
-
     chat_parser = commands.add_parser("chat", help="ask questions in the terminal, one per line")
-    add_data_options(chat_parser)
-    chat_parser.set_defaults(handler=lambda args: chat(engine_from_args(args), sys.stdin, sys.stdout))
+    for parser, handler in ((ask, _ask), (chat_parser, _chat)):
+        parser.add_argument("--no-log", action="store_true", help="do not record the questions in the database")
+        add_data_options(parser, database=True)
+        parser.set_defaults(handler=handler)
 
 
-def _print_answer(engine: Engine, question: str, as_json: bool, out: TextIO) -> None:
-    result = engine.ask(question)
+def _asker(session: ServiceSession, args: argparse.Namespace) -> Callable[[str], AskResult]:
+    """Answers from the database's facts, recording each question unless ``--no-log``."""
+
+    def ask(question: str) -> AskResult:
+        return session.run(session.service.ask(question, channel="cli", log=not args.no_log)).result
+
+    return ask
+
+
+def _print_answer(engine: Engine, question: str, as_json: bool, out: TextIO, ask: Callable[[str], AskResult]) -> None:
+    result = ask(question)
     if as_json:
         out.write(json.dumps(result_json(result), ensure_ascii=False) + "\n")
     else:
@@ -39,22 +48,32 @@ def _print_answer(engine: Engine, question: str, as_json: bool, out: TextIO) -> 
 
 
 def _ask(args: argparse.Namespace) -> int:
-    engine = engine_from_args(args)
     question = " ".join(args.question).strip()
-    if question:
-        _print_answer(engine, question, args.json, sys.stdout)
-        return 0
-    if not args.json:
+    if not question and not args.json:
         print('error: give a question, e.g. python -m bot ask "did Russia accept?"', file=sys.stderr)
         return 2
-    for line in sys.stdin:
-        if line.strip():
-            _print_answer(engine, line.strip(), True, sys.stdout)
+    with service_session(args) as session:
+        engine, ask = session.service.engine, _asker(session, args)
+        if question:
+            _print_answer(engine, question, args.json, sys.stdout, ask)
+            return 0
+        for line in sys.stdin:
+            if line.strip():
+                _print_answer(engine, line.strip(), True, sys.stdout, ask)
     return 0
 
 
-def chat(engine: Engine, source: TextIO, out: TextIO) -> int:
-    """Answer each line of ``source`` until end of input; prompts only when talking to a terminal."""
+def _chat(args: argparse.Namespace) -> int:
+    with service_session(args) as session:
+        return chat(session.service.engine, sys.stdin, sys.stdout, _asker(session, args))
+
+
+def chat(engine: Engine, source: TextIO, out: TextIO, ask: Callable[[str], AskResult] | None = None) -> int:
+    """Answer each line of ``source`` until end of input; prompts only when talking to a terminal.
+
+    ``ask`` answers a question (default: the engine, recording nothing).
+    """
+    ask = ask or engine.ask
     interactive = source.isatty()
     if interactive:
         out.write("Ask about the Russia-Ukraine ceasefire talks (Ctrl-D to quit).\n")
@@ -66,5 +85,5 @@ def chat(engine: Engine, source: TextIO, out: TextIO) -> int:
         if not line:
             return 0
         if line.strip():
-            _print_answer(engine, line.strip(), False, out)
+            _print_answer(engine, line.strip(), False, out, ask)
             out.write("\n")

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot.cli._common import Subcommands, add_data_options, engine_from_args, settings_from_args
+from bot.cli._common import Subcommands, add_data_options, service_session, settings_from_args
 from bot.core.datafiles import LEXICON_FILE, DataFileError, load_fact_files, load_sources
 from bot.core.engine import Engine
 from bot.core.lexicon import LexiconError, load_lexicon, raw_tokens
@@ -16,16 +16,14 @@ from bot.core.render import fact_json
 __all__ = ["check_data", "register"]
 
 
-def register(commands: Subcommands) -> None:
-    """Add the ``facts`` group."""
-    facts = commands.add_parser("facts", help="check or list the fact base")
-    actions = facts.add_subparsers(dest="facts_command", required=True, metavar="ACTION")
+def register(actions: Subcommands) -> None:
+    """Add ``check`` and ``list`` to the ``facts`` group."""
     check = actions.add_parser("check", help="validate every data file and report every problem")
     add_data_options(check)
     check.set_defaults(handler=_check)
-    listing = actions.add_parser("list", help="list every fact")
+    listing = actions.add_parser("list", help="list every fact served (curated and moderators')")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")
-    add_data_options(listing)
+    add_data_options(listing, database=True)
     listing.set_defaults(handler=_list)
 
 
@@ -79,8 +77,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _list(args: argparse.Namespace) -> int:
-    engine = engine_from_args(args)
-    for fact in engine.facts.values():
+    with service_session(args) as session:
+        facts = session.service.engine.facts.values()
+    for fact in facts:
         if args.json:
             print(json.dumps(fact_json(fact), ensure_ascii=False))
         else:

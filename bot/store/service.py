@@ -382,6 +382,10 @@ class FactService:
         """Write a consistent copy of the database to ``path`` while it stays in use."""
         await self._database.backup(path)
 
+    async def check(self) -> list[str]:
+        """Whatever SQLite's integrity and foreign key checks find (an empty list when consistent)."""
+        return await self._database.check()
+
     # -- internals -------------------------------------------------------------------------------------
 
     async def _change(

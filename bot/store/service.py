@@ -105,29 +105,15 @@ def parse_draft(data: Mapping[str, object]) -> FactDraft:
 
 def _check_actor(actor: str) -> str:
     actor = actor.strip()
-    if not 1 <= len(actor) <= ACTOR_MAX or any(ord(char) < 32 for char in actor):
-        raise ModerationError([f"actor: give a name of 1 to {ACTOR_MAX} characters on one line"])
-    _check_encodable({"actor": actor})
+    valid = 1 <= len(actor) <= ACTOR_MAX and all(ord(char) >= 32 for char in actor)
+    try:
+        # Python strings may hold lone surrogates (undecodable command-line bytes); SQLite cannot store them.
+        actor.encode("utf-8")
+    except UnicodeEncodeError:
+        valid = False
+    if not valid:
+        raise ModerationError([f"actor: give a name of 1 to {ACTOR_MAX} characters of text on one line"])
     return actor
-
-
-def _check_encodable(fields: Mapping[str, str | None]) -> None:
-    # Python strings may hold lone surrogates (e.g. undecodable command-line bytes); SQLite cannot store them.
-    problems = []
-    for name, value in fields.items():
-        try:
-            (value or "").encode("utf-8")
-        except UnicodeEncodeError:
-            problems.append(f"{name}: contains characters that are not valid text; retype it")
-    if problems:
-        raise ModerationError(problems)
-
-
-def _fact_texts(fact: Fact) -> dict[str, str | None]:
-    texts: dict[str, str | None] = {"question": fact.question, "answer": fact.answer}
-    texts |= {f"aliases.{n}": alias for n, alias in enumerate(fact.aliases)}
-    texts |= {f"citations.{n}.speaker": c.speaker for n, c in enumerate(fact.citations)}
-    return texts
 
 
 def _slug(question: str) -> str:
@@ -307,7 +293,6 @@ class FactService:
     ) -> Source:
         """Register a plain-text source document that quotes can then cite."""
         actor = _check_actor(actor)
-        _check_encodable({"id": source_id, "title": title, "outlet": outlet, "author": author, "text": text})
         try:
             source = Source(id=source_id, title=title, outlet=outlet, author=author, text=text)
         except ValidationError as error:
@@ -406,7 +391,6 @@ class FactService:
                 at = now()
                 before, after = await build(session, at)
                 if after.served:
-                    _check_encodable(_fact_texts(after.fact))
                     clashes = await records.phrasing_clashes(session, after.fact)
                     if clashes:
                         raise ModerationError(

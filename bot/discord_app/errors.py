@@ -1,0 +1,91 @@
+"""One place that turns any failure during an interaction into an ephemeral explanation for the user.
+
+Expected failures (cooldown, missing permission, a moderator's input the service refused) get a message that
+says what to do; anything else is logged with its traceback and the user gets a short apology. Either way the
+bot keeps serving.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Awaitable
+
+import discord
+from discord import app_commands
+
+from bot.discord_app.replies import reply
+from bot.discord_app.safety import CONTENT_MAX, user_text
+from bot.store.service import FactNotFoundError, ModerationError
+
+__all__ = ["NotModerator", "cooldown_message", "explain", "guarded", "report_error"]
+
+log = logging.getLogger(__name__)
+
+_APOLOGY = "Sorry, something went wrong on my side. It has been logged; please try again in a moment."
+
+
+class NotModerator(app_commands.CheckFailure):
+    """The member may not change the fact base."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Only moderators can change the fact base: you need the Manage Server permission "
+            "or one of the moderator roles."
+        )
+
+
+def cooldown_message(retry_after: float) -> str:
+    """The friendly answer to someone asking faster than the per-user limit."""
+    return f"You're asking faster than I can keep up. Try again in {max(1, math.ceil(retry_after))} s."
+
+
+def explain(error: BaseException) -> str | None:
+    """What to tell the user about an expected ``error``; None when it is a bug to log."""
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return cooldown_message(error.retry_after)
+    if isinstance(error, NotModerator):
+        return str(error)
+    if isinstance(error, FactNotFoundError):
+        # The service's wording points at the command line; members pick facts from the autocomplete list.
+        fact_id = user_text(error.fact_id, 100)
+        return f'There is no fact "{fact_id}". Pick one from the list that appears as you type, or see `/facts`.'
+    if isinstance(error, ModerationError):
+        # The service's message names the field, the problem and the fix (for example the closest passage).
+        return user_text(str(error), CONTENT_MAX - 100)
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "That command only works in a server."
+    if isinstance(error, app_commands.CheckFailure):
+        return "You can't use that command here."
+    if isinstance(error, discord.Forbidden):
+        return "I don't have permission to do that in this channel."
+    return None
+
+
+def _where(interaction: discord.Interaction[discord.Client]) -> str:
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    custom_id = interaction.data.get("custom_id") if interaction.data else None
+    return f"component {custom_id!r}" if custom_id else f"interaction type {interaction.type}"
+
+
+async def report_error(interaction: discord.Interaction[discord.Client], error: BaseException) -> None:
+    """Tell the user ephemerally what went wrong; log the traceback when it is not an expected failure."""
+    cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+    message = explain(cause)
+    if message is None:
+        log.error("Unhandled error in %s", _where(interaction), exc_info=cause)
+        message = _APOLOGY
+    try:
+        await reply(interaction, message, ephemeral=True)
+    except discord.HTTPException:
+        # The interaction may have expired; the error itself is already handled above.
+        log.warning("Could not report an error to the user in %s", _where(interaction), exc_info=True)
+
+
+async def guarded(interaction: discord.Interaction[discord.Client], work: Awaitable[None]) -> None:
+    """Run ``work`` for a component whose errors discord.py would only log (dynamic items), reporting them."""
+    try:
+        await work
+    except Exception as error:
+        await report_error(interaction, error)

@@ -1,0 +1,131 @@
+"""Embeds for the article, the help text, the fact list and quote search: pure formatting."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+import discord
+
+from bot.core.models import Fact, Source
+from bot.core.render import source_line
+from bot.discord_app.exts.info._passages import Passage
+from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip, fit_embed, user_text
+
+__all__ = ["FACTS_PER_PAGE", "facts_page", "help_embed", "page_count", "quote_embed", "source_embed", "topic_of"]
+
+FACTS_PER_PAGE = 10
+_NO_TOPIC = "other"
+
+_MEMBER_COMMANDS = (
+    ("/ask question", "Ask anything about the talks, e.g. `/ask question: Did Russia accept the ceasefire?`"),
+    ("@mention", "Mention me with a question, e.g. `@Ceasefire Bot what did Rubio say?`"),
+    ("Ask about this message", "Right-click a message \u2192 Apps \u2192 Ask about this message."),
+    ("/quote text", "Find the article's exact words, e.g. `/quote text: temporary breather`"),
+    ("/facts [topic]", "Browse every question I can answer, by topic."),
+    ("/source", "The article I answer from: title, outlet, author."),
+)
+_MODERATOR_COMMANDS = (
+    ("/mod add", "Add a fact through a form (question, aliases, answer, quote, speaker)."),
+    ("/mod edit fact", "Edit a fact in a form filled with its current values."),
+    ("/mod remove fact", "Remove a fact (after a confirmation); `/mod restore fact` brings it back."),
+    ("/mod alias fact alias", "Teach another phrasing of a fact's question."),
+    ("/mod history [fact]", "Who changed what, and when."),
+    ("/mod unanswered", "The questions people asked that I could not answer."),
+)
+
+
+def topic_of(fact: Fact) -> str:
+    """A fact's main topic: its first tag."""
+    return fact.tags[0] if fact.tags else _NO_TOPIC
+
+
+def source_embed(sources: Sequence[Source], facts: Mapping[str, Fact]) -> discord.Embed:
+    """Each registered source with its details and how many facts cite it."""
+    embed = discord.Embed(title="The article I answer from", colour=discord.Colour.blurple())
+    for source in sources:
+        cited = sum(any(c.source == source.id for c in fact.citations) for fact in facts.values())
+        lines = [f"**{source.title}**", f"Outlet: {source.outlet}"]
+        if source.author:
+            lines.append(f"By {source.author}")
+        if source.photo_credit:
+            lines.append(f"Photo: {source.photo_credit}")
+        lines.append(f"{len(source.text.split())} words \u00b7 {cited} facts quote it")
+        embed.add_field(name=source.outlet, value="\n".join(lines), inline=False)
+    embed.set_footer(text="Every answer quotes this text word for word.")
+    return fit_embed(embed)
+
+
+def help_embed(*, moderator: bool) -> discord.Embed:
+    """What the bot does and every command with an example; the moderator commands for moderators."""
+    embed = discord.Embed(
+        title="Ceasefire talks bot",
+        description=(
+            "I answer questions about the U.S.-brokered Russia-Ukraine ceasefire talks from one news article, "
+            "quoting its exact words. I never guess beyond it."
+        ),
+        colour=discord.Colour.blurple(),
+    )
+    for name, text in _MEMBER_COMMANDS:
+        embed.add_field(name=name, value=text, inline=False)
+    if moderator:
+        embed.add_field(name="Moderators", value="\n".join(f"`{name}`: {text}" for name, text in _MODERATOR_COMMANDS))
+    return fit_embed(embed)
+
+
+def page_count(total: int) -> int:
+    """How many pages ``total`` facts fill (at least one, so an empty list still shows)."""
+    return max(1, math.ceil(total / FACTS_PER_PAGE))
+
+
+def facts_page(facts: Sequence[Fact], topic: str | None, page: int) -> discord.Embed:
+    """One page of ``facts`` (already sorted by topic), grouped under their topics."""
+    pages = page_count(len(facts))
+    title = f"Facts about {topic}" if topic else "Everything I can answer"
+    embed = discord.Embed(title=clip(title, 256), colour=discord.Colour.blurple())
+    shown = facts[page * FACTS_PER_PAGE : (page + 1) * FACTS_PER_PAGE]
+    if not shown:
+        embed.description = "No facts on that topic. `/facts` lists every topic."
+    groups: dict[str, list[str]] = {}
+    for fact in shown:
+        groups.setdefault(topic_of(fact), []).append(f"\u2022 {fact.question} `{fact.id}`")
+    for name, lines in groups.items():
+        embed.add_field(name=name, value=clip("\n".join(lines), FIELD_VALUE_MAX), inline=False)
+    embed.set_footer(text=f"Page {page + 1} of {pages} \u00b7 {len(facts)} facts \u00b7 ask any with /ask")
+    return fit_embed(embed)
+
+
+def _highlight(passage: Passage) -> str:
+    text = passage.paragraph
+    return f"{text[: passage.start]}**{text[passage.start : passage.end]}**{text[passage.end :]}"
+
+
+def quote_embed(phrase: str, passages: Sequence[Passage]) -> discord.Embed:
+    """The paragraphs containing ``phrase`` with it in bold, or the closest passage when none does."""
+    echoed = user_text(phrase, 200)
+    if passages and passages[0].exact:
+        embed = discord.Embed(title="In the article, word for word", colour=discord.Colour.green())
+        embed.description = f"Passages containing \u201c{echoed}\u201d:"
+    elif passages:
+        embed = discord.Embed(title="Not in the article word for word", colour=discord.Colour.gold())
+        embed.description = (
+            f"\u201c{echoed}\u201d does not occur in the article. "
+            f"The closest passage ({passages[0].similarity:.0f}% alike):"
+        )
+    else:
+        return fit_embed(
+            discord.Embed(
+                title="Not in the article",
+                description=f"Nothing in the article resembles \u201c{echoed}\u201d.",
+                colour=discord.Colour.light_grey(),
+            )
+        )
+    for number, passage in enumerate(passages, start=1):
+        embed.add_field(
+            name=f"Passage {number}" if len(passages) > 1 else "Passage",
+            value=clip(block_quote(_highlight(passage)), FIELD_VALUE_MAX),
+            inline=False,
+        )
+    credits = dict.fromkeys(source_line(passage.source) for passage in passages)
+    embed.set_author(name=clip("Source: " + "; ".join(credits), 256))
+    return fit_embed(embed)

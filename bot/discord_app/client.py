@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 
 ServiceFactory = Callable[[Settings], Awaitable[FactService]]
 
+# The bot never joins voice channels: discord.py's warnings about missing voice libraries are noise.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 EXTENSIONS = (
     "bot.discord_app.exts.asking",
     "bot.discord_app.exts.info",

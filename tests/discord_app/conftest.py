@@ -14,6 +14,7 @@ import pytest
 import simcord
 
 from bot.discord_app.client import CeasefireBot, create_bot
+from bot.discord_app.runner import sync_tree
 from bot.settings import Settings
 from tests.discord_app.world import World, request_problems
 
@@ -49,7 +50,7 @@ async def world(simcord_env: simcord.Env) -> AsyncIterator[World]:
     env = simcord_env
     bot = env.bot
     assert isinstance(bot, CeasefireBot)
-    await bot.tree.sync()
+    await sync_tree(bot)
     guild = env.create_guild("Newsroom")
     channel = guild.create_text_channel("general")
     managers = guild.create_role("Managers", permissions=discord.Permissions(manage_guild=True))

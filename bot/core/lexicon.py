@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -48,12 +50,16 @@ def _strip_accents(text: str) -> str:
 
 def raw_tokens(text: str) -> list[str]:
     """Lower-cased word tokens with typography, accents and possessives folded away."""
-    text = _strip_accents(fold_text(text)).lower()
+    text = fold_text(text)
+    if not text.isascii():  # ASCII has no accents, and decomposing every character is the costly part
+        text = _strip_accents(text)
+    text = text.lower()
     text = _US_ABBREVIATION.sub(" us ", text)
     text = _POSSESSIVE.sub("", text).replace("'", "")
     return _WORD.findall(text)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # bounded: user questions bring endless new words
 def stem(token: str) -> str:
     """A light, conservative suffix stripper so that agree/agrees/agreed meet; both sides use it."""
     if len(token) <= 3 or token.isdigit():
@@ -152,11 +158,22 @@ class Lexicon:
                     found.append(" ".join(window))
         return found
 
+    @cached_property
+    def _longest_from(self) -> dict[str, int]:
+        """For each word that starts a phrase, the length of the longest phrase it starts."""
+        longest: dict[str, int] = {}
+        for key in self.phrases:
+            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+        return longest
+
     def canonical(self, tokens: list[str]) -> Iterator[str]:
         """Rewrite ``tokens``: the longest known phrase at each place becomes its concept token."""
+        longest_from = self._longest_from
         position = 0
         while position < len(tokens):
-            for size in range(min(_MAX_PHRASE, len(tokens) - position), 0, -1):
+            # Most words start no phrase; only those that do are looked up, from their longest phrase down.
+            longest = longest_from.get(tokens[position], 0)
+            for size in range(min(longest, len(tokens) - position), 0, -1):
                 concept = self.phrases.get(tuple(tokens[position : position + size]))
                 if concept is not None:
                     yield concept

@@ -11,12 +11,15 @@ person the fact never mentions lowers it, and a name the article never mentions 
 
 from __future__ import annotations
 
-import bisect
+import heapq
 import math
+from array import array
+from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -24,7 +27,7 @@ from rapidfuzz.distance import OSA
 from bot.core.lexicon import STOPWORDS, Lexicon, raw_tokens, stem
 from bot.core.models import Fact
 
-__all__ = ["Candidate", "Match", "MatchStatus", "Matcher", "Thresholds"]
+__all__ = ["Candidate", "Match", "MatchStatus", "Matcher", "Query", "Thresholds"]
 
 
 class MatchStatus(StrEnum):
@@ -68,25 +71,31 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
-class _Phrasing:
-    tokens: frozenset[str]
-    text: str  # the canonical tokens joined, for rapidfuzz
-    original: str
+class Query:
+    """A question prepared for scoring: its distinct canonical tokens, their rarity weights and sorted text."""
+
+    tokens: set[str]  # a set built as the question's tokens came: its order fixes the order sums are taken in
+    weights: dict[str, float]
+    weight: float  # the weights summed: the whole question
+    text: str  # the tokens sorted and joined, as rapidfuzz's token_sort_ratio would arrange them
 
 
 @dataclass(frozen=True, slots=True)
 class _IndexedFact:
     fact_id: str
-    phrasings: tuple[_Phrasing, ...]
-    # How strongly each token speaks for this fact: 1.0 in a phrasing of its question, less when it occurs
-    # only in the main quote or the answer (evidence for the fact, not a way of asking for it).
-    evidence: dict[str, float]
-    mentions: frozenset[str]  # every token anywhere in the fact, all citations included
-    words: Counter[str]  # raw words, for typo correction
+    # Each phrasing's canonical tokens sorted and joined by spaces (repeats kept, as token_sort_ratio sees them),
+    # the phrasings joined by "|": one string per fact instead of a set and a string per phrasing.
+    keys: str
+    mentions: tuple[str, ...]  # the lexicon's entities named anywhere in the fact, all citations included
+    # The fact's own strings (phrasings, answer, main quote and speaker), kept by reference: removing the fact
+    # derives its postings and words from them again instead of storing copies.
+    texts: tuple[str, ...]
 
 
-_QUOTE_CREDIT = 0.75
-_ANSWER_CREDIT = 0.68
+_PHRASING_SEPARATOR = "|"  # never part of a token, which is letters, digits and "_"
+# Evidence credits: 1.0 for a token in a phrasing of the question, less when it occurs only in the main quote
+# or the answer (evidence for the fact, not a way of asking for it). Postings are kept per credit.
+_CREDITS = (1.0, 0.75, 0.68)
 # A question covered only piecemeal (words spread over several phrasings, quote and answer) is worth this
 # share of one covered by a single phrasing.
 _SPREAD_SHARE = 0.65
@@ -96,23 +105,38 @@ _BETA_SQUARED = 4.0
 _FUZZY_SHARE = 0.25
 # Each person or place the question names but the fact never mentions multiplies its score by this.
 _ENTITY_PENALTY = 0.7
-# Postings longer than this share of all facts are only added to facts a rarer token already found.
-_COMMON_SHARE = 0.2
+# Only the facts covering most of the question are scored phrasing by phrasing.
 _SHORTLIST = 60
+# Slack for float rounding when ruling out that a fact can still reach the shortlist.
+_EPSILON = 1e-9
+# When fewer facts can still reach the shortlist than this share of a token's postings, each is looked up in the
+# postings (a binary search) instead of walking them all.
+_LOOKUP_SHARE = 0.1
+# Typo corrections remembered until the vocabulary changes; bounded, as questions bring endless new words.
+_CORRECTIONS_KEPT = 4096
 
 
 class Matcher:
-    """An incrementally updated index of facts, answering questions with a :class:`Match`."""
+    """An incrementally updated index of facts, answering questions with a :class:`Match`.
+
+    Facts live in numbered slots (reused after removal); each token's postings are sorted arrays of slots, one
+    per evidence credit, which keeps the index to a few bytes per posting and makes add and remove cheap.
+    """
 
     def __init__(self, lexicon: Lexicon, thresholds: Thresholds | None = None) -> None:
         self._lexicon = lexicon
         self._concepts = lexicon.concepts
         self._lexicon_words = lexicon.words
         self.thresholds = thresholds or Thresholds()
-        self._facts: dict[str, _IndexedFact] = {}
-        self._postings: dict[str, set[str]] = defaultdict(set)
+        self._slots: dict[str, int] = {}  # fact id -> slot, in the order facts were (last) added
+        self._facts: list[_IndexedFact | None] = []  # by slot
+        self._free_slots: list[int] = []
+        self._postings: dict[str, tuple[array[int], ...]] = {}  # token -> slots, one array per credit
+        self._weights: dict[str, float] = {}  # rarity weights of indexed tokens, valid until the index changes
         self._word_frequency: Counter[str] = Counter()
         self._vocabulary: list[str] = []
+        self._vocabulary_by_length: dict[int, list[str]] = {}
+        self._corrections: dict[str, str] = {}
         self._vocabulary_stale = True
 
     # -- building -----------------------------------------------------------------------------------------
@@ -128,98 +152,174 @@ class Matcher:
             if token not in STOPWORDS
         ]
 
+    def _evidence(self, texts: tuple[str, ...]) -> tuple[dict[str, int], list[str]]:
+        """A fact's tokens with the index of their credit, and its phrasing keys, from its ``texts``.
+
+        Later credits overwrite earlier ones: a token of a phrasing counts fully even if the quote has it too.
+        """
+        *phrasings, answer, quote, speaker = texts
+        evidence: dict[str, int] = {}
+        for text, credit in ((answer, 2), (f"{quote} {speaker}", 1)):
+            evidence.update(dict.fromkeys(self.tokens(text), credit))
+        keys = []
+        for text in phrasings:
+            tokens = self.tokens(text)
+            if tokens:
+                keys.append(" ".join(sorted(tokens)))
+                evidence.update(dict.fromkeys(tokens, 0))
+        return evidence, keys
+
     def add(self, fact: Fact) -> None:
         """Index ``fact``, replacing any earlier version with the same id."""
         self.remove(fact.id)
-        phrasings = []
-        evidence: dict[str, float] = {}
         main = fact.citations[0]
-        for text, credit in ((fact.answer, _ANSWER_CREDIT), (f"{main.quote} {main.speaker}", _QUOTE_CREDIT)):
-            evidence.update(dict.fromkeys(self.tokens(text), credit))
-        for text in fact.phrasings:
-            tokens = self.tokens(text)
-            if tokens:
-                phrasings.append(_Phrasing(frozenset(tokens), " ".join(tokens), text))
-                evidence.update(dict.fromkeys(tokens, 1.0))
+        texts = (*fact.phrasings, fact.answer, main.quote, main.speaker)
+        evidence, keys = self._evidence(texts)
         context = " ".join(f"{c.quote} {c.speaker}" for c in fact.citations[1:])
-        words = Counter(word for text in (*fact.phrasings, fact.answer, main.quote) for word in raw_tokens(text))
-        indexed = _IndexedFact(
-            fact.id, tuple(phrasings), evidence, frozenset(evidence) | frozenset(self.tokens(context)), words
-        )
-        self._facts[fact.id] = indexed
-        for token in evidence:
-            self._postings[token].add(fact.id)
-        self._word_frequency.update(words)
-        self._vocabulary_stale = True
+        entities = self._lexicon.entities
+        mentions = tuple(sorted({token for token in (*evidence, *self.tokens(context)) if token in entities}))
+        slot = self._free_slots.pop() if self._free_slots else len(self._facts)
+        indexed = _IndexedFact(fact.id, _PHRASING_SEPARATOR.join(keys), mentions, texts)
+        if slot == len(self._facts):
+            self._facts.append(indexed)
+        else:
+            self._facts[slot] = indexed
+        self._slots[fact.id] = slot
+        for token, credit in evidence.items():
+            postings = self._postings.get(token)
+            if postings is None:
+                postings = self._postings[token] = tuple(array("i") for _ in _CREDITS)
+            insort(postings[credit], slot)
+        self._count_words(texts, 1)
+        self._weights.clear()
 
     def remove(self, fact_id: str) -> None:
         """Drop ``fact_id`` from the index (no-op when absent)."""
-        indexed = self._facts.pop(fact_id, None)
-        if indexed is None:
+        slot = self._slots.pop(fact_id, None)
+        if slot is None:
             return
-        for token in indexed.evidence:
+        indexed = self._facts[slot]
+        assert indexed is not None
+        self._facts[slot] = None
+        self._free_slots.append(slot)
+        evidence, _ = self._evidence(indexed.texts)
+        for token, credit in evidence.items():
             postings = self._postings[token]
-            postings.discard(fact_id)
-            if not postings:
+            del postings[credit][bisect_left(postings[credit], slot)]
+            if not any(postings):
                 del self._postings[token]
-        self._word_frequency -= indexed.words  # `-=` also drops words whose count reaches zero
-        self._vocabulary_stale = True
+        self._count_words(indexed.texts, -1)
+        self._weights.clear()
+
+    def _count_words(self, texts: tuple[str, ...], sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) the raw words of a fact's phrasings, answer and main quote."""
+        words = Counter(word for text in texts[:-1] for word in raw_tokens(text))
+        frequency = self._word_frequency
+        for word, count in words.items():
+            left = frequency.get(word, 0) + sign * count
+            if left > 0:
+                self._vocabulary_stale |= word not in frequency
+                frequency[word] = left
+            else:
+                del frequency[word]
+                self._vocabulary_stale = True
 
     def extend(self, facts: Iterable[Fact]) -> None:
         """Index many facts."""
         for fact in facts:
             self.add(fact)
 
+    def _indexed(self) -> Iterator[_IndexedFact]:
+        """The indexed facts in the order they were (last) added."""
+        for slot in self._slots.values():
+            indexed = self._facts[slot]
+            assert indexed is not None
+            yield indexed
+
     def clashes(self) -> list[str]:
         """Phrasings of different facts that normalise to the same words: the matcher cannot tell them apart."""
-        first: dict[frozenset[str], tuple[str, _Phrasing]] = {}
+        first: dict[frozenset[str], tuple[str, str]] = {}
         found = []
-        for indexed in self._facts.values():
-            for phrasing in indexed.phrasings:
-                other_id, other = first.setdefault(phrasing.tokens, (indexed.fact_id, phrasing))
+        for indexed in self._indexed():
+            for text in indexed.texts[:-3]:
+                tokens = frozenset(self.tokens(text))
+                if not tokens:
+                    continue
+                other_id, other = first.setdefault(tokens, (indexed.fact_id, text))
                 if other_id != indexed.fact_id:
                     found.append(
-                        f'"{phrasing.original}" ({indexed.fact_id}) reads the same as "{other.original}" '
-                        f"({other_id}) once normalised to {sorted(phrasing.tokens)}; reword or remove one"
+                        f'"{text}" ({indexed.fact_id}) reads the same as "{other}" '
+                        f"({other_id}) once normalised to {sorted(tokens)}; reword or remove one"
                     )
         return found
 
+    def phrasings(self) -> Iterator[tuple[str, str]]:
+        """Every indexed phrasing as ``(fact id, key)``, the key being what :meth:`phrasing_score` scores."""
+        for indexed in self._indexed():
+            if indexed.keys:
+                for key in indexed.keys.split(_PHRASING_SEPARATOR):
+                    yield indexed.fact_id, key
+
     def __len__(self) -> int:
-        return len(self._facts)
+        return len(self._slots)
 
     # -- typos and completion ------------------------------------------------------------------------------
 
-    def _known_words(self) -> list[str]:
-        """Sorted words of the indexed facts and the lexicon longer than three letters (rebuilt on change)."""
-        if self._vocabulary_stale:
-            known = {word for word in self._word_frequency if len(word) > 3}
-            self._vocabulary = sorted(known | {word for word in self._lexicon_words if len(word) > 3})
-            self._vocabulary_stale = False
-        return self._vocabulary
+    def _refresh_vocabulary(self) -> None:
+        """Rebuild the sorted vocabulary (words of the facts and the lexicon longer than three letters) and its
+        buckets by length after words came or went; corrections made against the old one are forgotten."""
+        if not self._vocabulary_stale:
+            return
+        known = {word for word in self._word_frequency if len(word) > 3}
+        self._vocabulary = sorted(known | {word for word in self._lexicon_words if len(word) > 3})
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for word in self._vocabulary:
+            by_length[len(word)].append(word)
+        self._vocabulary_by_length = dict(by_length)
+        self._corrections.clear()
+        self._vocabulary_stale = False
 
     def _correct(self, word: str) -> str:
-        """The known word ``word`` was most likely meant as, or ``word`` itself.
+        """The known word ``word`` was most likely meant as, or ``word`` itself (remembered until words change)."""
+        if len(word) <= 3 or word.isdigit() or word in STOPWORDS:
+            return word
+        if word in self._word_frequency or word in self._lexicon_words:
+            return word
+        self._refresh_vocabulary()
+        corrected = self._corrections.get(word)
+        if corrected is None:
+            corrected = self._closest_known(word)
+            if len(self._corrections) >= _CORRECTIONS_KEPT:
+                self._corrections.clear()
+            self._corrections[word] = corrected
+        return corrected
+
+    def _closest_known(self, word: str) -> str:
+        """The correction for an unknown word.
 
         Short words allow one dropped, added or swapped letter but no substituted one, since a substitution in
         a short word usually makes another real word ("held" is not "help"); longer words allow one edit of
         any kind, and words of eight letters or more two.
         """
-        if len(word) <= 3 or word.isdigit() or word in STOPWORDS:
-            return word
-        if word in self._word_frequency or word in self._lexicon_words:
-            return word
         allowed = 2 if len(word) >= 8 else 1
-        for known, _, _ in process.extract(
-            word, self._known_words(), scorer=OSA.distance, score_cutoff=allowed, limit=5
-        ):
+        # A word more than `allowed` letters longer or shorter is more than `allowed` edits away: only the
+        # buckets of nearby lengths are searched. Ties go to the alphabetically first word, as they would in
+        # one sorted list.
+        found: list[tuple[str, int, int]] = []
+        for length in range(len(word) - allowed, len(word) + allowed + 1):
+            bucket = self._vocabulary_by_length.get(length, [])
+            found += process.extract(word, bucket, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        found.sort(key=lambda item: (item[1], item[0]))
+        for known, _, _ in found[:5]:
             substituted = len(known) == len(word) and sorted(known) != sorted(word)
             if len(word) >= 6 or not substituted:
                 return str(known)
         return word
 
     def _complete_word(self, prefix: str) -> str | None:
-        vocabulary = self._known_words()
-        start = bisect.bisect_left(vocabulary, prefix)
+        self._refresh_vocabulary()
+        vocabulary = self._vocabulary
+        start = bisect_left(vocabulary, prefix)
         matches = []
         for word in vocabulary[start : start + 50]:
             if not word.startswith(prefix):
@@ -238,68 +338,114 @@ class Matcher:
 
     # -- matching ------------------------------------------------------------------------------------------
 
+    def _frequency(self, token: str) -> int:
+        """How many facts hold ``token``."""
+        return sum(len(slots) for slots in self._postings.get(token, ()))
+
     def _weight(self, token: str) -> float:
         """Rarity weight: a token in few facts says more than one in many; unknown tokens weigh most."""
-        return math.log((len(self._facts) + 1) / (len(self._postings.get(token, ())) + 0.5)) + 1.0
+        weight = self._weights.get(token)
+        if weight is None:
+            weight = math.log((len(self._slots) + 1) / (self._frequency(token) + 0.5)) + 1.0
+            if token in self._postings:  # only indexed tokens are kept: questions bring endless unknown ones
+                self._weights[token] = weight
+        return weight
 
     def match(self, question: str, limit: int = 5) -> Match:
         """Score ``question`` against every indexed fact and decide whether to answer."""
         off_topic = tuple(self._lexicon.off_topic_names(raw_tokens(question)))
         return self._decide(self.rank(question, limit), off_topic)
 
-    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
-        """The best ``limit`` facts for ``question`` with their scores, best first."""
+    def prepare(self, question: str) -> Query | None:
+        """``question`` normalised (typos corrected) and weighed for scoring; None when it has no content."""
         query = set(self.tokens(question, correct=True))
         if not query:
-            return []
+            return None
         weights = {token: self._weight(token) for token in query}
-        query_weight = sum(weights.values())
-        coverage = self._coverage(query, weights)
-        shortlist = sorted(coverage.items(), key=lambda item: item[1], reverse=True)[:_SHORTLIST]
-        query_text = " ".join(sorted(query))
-        entities = query & self._lexicon.entities
+        return Query(query, weights, sum(weights.values()), " ".join(sorted(query)))
+
+    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+        """The best ``limit`` facts for ``question`` with their scores, best first."""
+        query = self.prepare(question)
+        if query is None:
+            return []
+        coverage = self._coverage(query)
+        # nlargest is sorted(..., reverse=True)[:n], ties kept in order, without sorting every candidate.
+        shortlist = heapq.nlargest(_SHORTLIST, coverage.items(), key=itemgetter(1))
+        entities = query.tokens & self._lexicon.entities
         scored = []
-        for fact_id, covered in shortlist:
-            indexed = self._facts[fact_id]
+        for slot, covered in shortlist:
+            indexed = self._facts[slot]
+            assert indexed is not None
+            phrasings = indexed.keys.split(_PHRASING_SEPARATOR) if indexed.keys else ()
             score = max(
-                100.0 * _SPREAD_SHARE * covered / query_weight,
-                max(
-                    (self._phrasing_score(p, query, weights, query_weight, query_text) for p in indexed.phrasings),
-                    default=0.0,
-                ),
+                100.0 * _SPREAD_SHARE * covered / query.weight,
+                max((self.phrasing_score(query, key) for key in phrasings), default=0.0),
             )
-            score *= _ENTITY_PENALTY ** len(entities - indexed.mentions)
-            scored.append(Candidate(fact_id, round(score, 1)))
+            score *= _ENTITY_PENALTY ** len(entities.difference(indexed.mentions))
+            scored.append(Candidate(indexed.fact_id, round(score, 1)))
         scored.sort(key=lambda c: (-c.score, c.fact_id))
         return scored[:limit]
 
-    def _coverage(self, query: set[str], weights: dict[str, float]) -> dict[str, float]:
-        """For each fact holding a query token: the weight of the query it covers, by its evidence credit."""
-        covered: dict[str, float] = defaultdict(float)
-        common = max(50, int(len(self._facts) * _COMMON_SHARE))
-        for position, token in enumerate(sorted(query, key=lambda t: len(self._postings.get(t, ())))):
-            postings = self._postings.get(token, set())
-            # A very common token only adds to facts a rarer token already found, which bounds the work.
-            facts = covered.keys() & postings if len(postings) > common and position > 0 and covered else postings
-            for fact_id in facts:
-                covered[fact_id] += weights[token] * self._facts[fact_id].evidence[token]
+    def _coverage(self, query: Query) -> dict[int, float]:
+        """For each fact (by slot) that may make the shortlist: the weight of the question it covers, by credit.
+
+        Tokens are taken rarest first. Once the shortlist is full, a fact whose coverage plus everything the
+        remaining tokens could add stays below the shortlist's lowest cannot enter it, so only facts that still
+        can are updated: very common tokens then cost a lookup per contender instead of a walk of their postings.
+        The shortlist comes out exactly as if every posting had been added.
+        """
+        weights = query.weights
+        order = sorted(query.tokens, key=self._frequency)
+        # reach[i]: the most a fact can gain from token i on, summed in the order it would be.
+        reach = []
+        for position in range(len(order)):
+            total = 0.0
+            for token in order[position:]:
+                total += weights[token]
+            reach.append(total)
+        covered: dict[int, float] = {}
+        for position, token in enumerate(order):
+            postings = self._postings.get(token)
+            if postings is None:
+                continue
+            weight = weights[token]
+            lowest = heapq.nlargest(_SHORTLIST, covered.values())[-1] if len(covered) >= _SHORTLIST else -1.0
+            if reach[position] < lowest - _EPSILON:
+                contenders = [slot for slot, value in covered.items() if value + reach[position] >= lowest - _EPSILON]
+                for credit, slots in zip(_CREDITS, postings, strict=True):
+                    _add_to_contenders(covered, contenders, slots, weight * credit)
+                continue
+            for credit, slots in zip(_CREDITS, postings, strict=True):
+                value = weight * credit
+                for slot in slots:
+                    covered[slot] = covered.get(slot, 0.0) + value
         return covered
 
-    def _phrasing_score(
-        self,
-        phrasing: _Phrasing,
-        query: set[str],
-        weights: dict[str, float],
-        query_weight: float,
-        query_text: str,
-    ) -> float:
-        shared = sum(weights[token] for token in phrasing.tokens & query)
+    def phrasing_score(self, query: Query, key: str) -> float:
+        """How well one phrasing (its key from :meth:`phrasings`) asks ``query``, 0-100.
+
+        A rarity-weighted overlap, recall of the question and precision of the phrasing, blended with rapidfuzz
+        similarity of the token strings (both sorted, so ``fuzz.ratio`` here is ``fuzz.token_sort_ratio``).
+        """
+        weights = query.weights
+        shared = 0.0
+        total = 0.0
+        previous = ""
+        for token in key.split():
+            if token == previous:  # the key is sorted, so a repeated token follows itself
+                continue
+            previous = token
+            weight = weights.get(token) or self._weight(token)
+            total += weight
+            if token in weights:
+                shared += weight
         if not shared:
             return 0.0
-        recall = shared / query_weight
-        precision = shared / sum(weights.get(token) or self._weight(token) for token in phrasing.tokens)
+        recall = shared / query.weight
+        precision = shared / total
         f_score = (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
-        similarity = fuzz.token_sort_ratio(query_text, phrasing.text) / 100.0
+        similarity = fuzz.ratio(query.text, key) / 100.0
         # Similarity only refines a match the words already make; it cannot carry a question on its own.
         return 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * similarity * recall)
 
@@ -318,3 +464,17 @@ class Matcher:
         if best.score >= limits.ambiguous and len(close) > 1:
             return Match(MatchStatus.AMBIGUOUS, None, close)
         return Match(MatchStatus.NO_MATCH, None, close)
+
+
+def _add_to_contenders(covered: dict[int, float], contenders: list[int], slots: array[int], value: float) -> None:
+    """Add ``value`` to each contender found in ``slots`` (sorted): by binary search when contenders are few."""
+    if len(contenders) < _LOOKUP_SHARE * len(slots):
+        for slot in contenders:
+            at = bisect_left(slots, slot)
+            if at < len(slots) and slots[at] == slot:
+                covered[slot] += value
+    else:
+        wanted = set(contenders)
+        for slot in slots:
+            if slot in wanted:
+                covered[slot] += value

@@ -8,6 +8,7 @@ lock as well so they never observe this connection's own uncommitted transaction
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -68,12 +69,16 @@ class Database:
         """Open (creating the file and its folder if needed) and migrate to the latest schema."""
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: sqlite3 must not open transactions behind our back; we issue BEGIN ourselves.
-        connection = await aiosqlite.connect(path, isolation_level=None)
+        connection = aiosqlite.connect(path, isolation_level=None)
+        # A service never closed (a crash in the caller) must not keep the process alive at exit: the worker
+        # thread is a daemon. Being cut off mid-write is then the same as a kill, which WAL survives.
+        connection._thread.daemon = True
+        await connection
         try:
             connection.row_factory = sqlite3.Row
-            for pragma in sql.CONNECTION_PRAGMAS:
-                await connection.execute(pragma)
             database = cls(connection, path)
+            for pragma in sql.CONNECTION_PRAGMAS:
+                await database._session.execute(pragma)
             await database._migrate()
         except BaseException:
             await connection.close()
@@ -89,24 +94,32 @@ class Database:
     async def write(self) -> AsyncIterator[Session]:
         """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises."""
         async with self._lock:
-            await self._connection.execute(sql.BEGIN_IMMEDIATE)
             try:
+                await self._session.execute(sql.BEGIN_IMMEDIATE)
                 yield self._session
-                await self._connection.execute(sql.COMMIT)
+                await self._session.execute(sql.COMMIT)
             except BaseException:
-                if self._connection.in_transaction:
-                    await self._connection.execute(sql.ROLLBACK)
+                await self._end(sql.ROLLBACK)
                 raise
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:
         """A read transaction: every query in the block sees the same committed snapshot."""
         async with self._lock:
-            await self._connection.execute(sql.BEGIN_READ)
             try:
+                await self._session.execute(sql.BEGIN_READ)
                 yield self._session
             finally:
-                await self._connection.execute(sql.COMMIT)
+                await self._end(sql.COMMIT)
+
+    async def _end(self, statement: str) -> None:
+        """End the transaction, if one is open, before the lock is released.
+
+        Statements run in order on the connection's thread, so even when the caller was cancelled while its
+        BEGIN or COMMIT was queued, this runs after them; "no transaction is active" then means nothing to end.
+        """
+        with contextlib.suppress(sqlite3.OperationalError):
+            await self._session.execute(statement)
 
     async def data_version(self) -> int:
         """A number that changes whenever another connection commits (``PRAGMA data_version``)."""

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -80,3 +83,40 @@ async def test_backup_is_a_consistent_copy(tmp_path: Path) -> None:
     assert await copy.check() == []
     await copy.close()
     assert not list((tmp_path / "copies").glob(".*partial"))
+
+
+async def test_a_cancelled_transaction_leaves_the_connection_usable(tmp_path: Path) -> None:
+    database = await Database.open(tmp_path / "bot.db")
+
+    async def insert(n: int) -> None:
+        async with database.write() as session:
+            await session.execute(sql.INSERT_SOURCE, (f"s{n}", "T", "O", None, None, "x", "seed", "me", "2025"))
+
+    # Cancelled after 0..5 hops of the event loop: before, during or after BEGIN, INSERT or COMMIT.
+    for hops in range(6):
+        task = asyncio.create_task(insert(hops))
+        for _ in range(hops):
+            await asyncio.sleep(0)
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    await insert(99)
+    async with database.read() as session:
+        assert "s99" in {row["id"] for row in await session.fetch_all(sql.SELECT_SOURCES)}
+    assert await database.check() == []
+    await database.close()
+
+
+def test_a_process_that_never_closes_the_database_still_exits(tmp_path: Path) -> None:
+    script = (
+        "import asyncio, sys; from pathlib import Path; from bot.store.database import Database; "
+        "asyncio.run(Database.open(Path(sys.argv[1])))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "bot.db")],
+        capture_output=True,
+        text=True,
+        timeout=20,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr

@@ -42,7 +42,6 @@ __all__ = [
     "SELECT_PHRASING_OWNER",
     "SELECT_SOURCE",
     "SELECT_SOURCES",
-    "SELECT_SOURCE_CITATIONS",
     "SELECT_SOURCE_IDS",
     "SELECT_UNANSWERED",
     "UPDATE_FACT",
@@ -222,7 +221,6 @@ INSERT_ALIAS = "INSERT INTO aliases (fact_id, position, alias) VALUES (?, ?, ?)"
 _CITATION_COLUMNS = "fact_id, position, quote, speaker, source_id, start, end"
 SELECT_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations ORDER BY fact_id, position"
 SELECT_FACT_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations WHERE fact_id = ? ORDER BY position"
-SELECT_SOURCE_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations WHERE source_id = ? ORDER BY fact_id, position"
 DELETE_CITATIONS = "DELETE FROM citations WHERE fact_id = ?"
 INSERT_CITATION = f"INSERT INTO citations ({_CITATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 

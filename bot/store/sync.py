@@ -1,12 +1,12 @@
 """Bringing the reviewed data files (``seeds/`` and ``facts/``) into the database on start.
 
 The rule for curated facts: a curated file is the source of truth for what it says, and the database keeps a
-moderator's word until the file says something new. Each curated fact stores a hash of the file's version it
-was last synced from; a sync rewrites the fact only when that version changed (or the fact is new, was
-removed by an earlier sync, or was a moderator's fact the file now adopts). So a moderator's edit or removal
-of a curated fact survives restarts, and a reviewed change to the file replaces it (audited).
-Curated facts gone from the files are soft-deleted; moderators' facts are never touched, except that a
-changed source text moves their quotes to where the same words now stand.
+moderator's word until the file says something new. Each curated fact stores a fingerprint of the file's
+version it was last synced from; a sync rewrites the fact only when that version changed (or the fact is new,
+comes back to the files, or was a moderator's fact the file now adopts). So a moderator's edit, removal or
+restore of a curated fact survives restarts, and a reviewed change to the file replaces it (audited).
+A curated fact whose entry leaves the files is soft-deleted once. Moderators' facts are never touched, except
+that a changed source text moves their quotes to where the same words now stand.
 """
 
 from __future__ import annotations
@@ -36,6 +36,9 @@ __all__ = ["SYNC_ACTOR", "SyncError", "curated_hash", "sync_curated"]
 
 SYNC_ACTOR = "curated-sync"
 
+# The fingerprint of a curated fact whose entry left the files: removed once, then the moderators' to keep.
+_GONE = "gone"
+
 log = logging.getLogger(__name__)
 
 
@@ -55,10 +58,8 @@ def curated_hash(fact: Fact) -> str:
     return hashlib.sha256(encoded).hexdigest()
 
 
-def _needs_applying(fact: Fact, stored: FactRecord | None, fingerprint: str) -> bool:
-    if stored is None or stored.curated_hash != fingerprint or stored.fact.provenance.origin != "curated":
-        return True
-    return not stored.served and stored.removed_by == SYNC_ACTOR
+def _needs_applying(stored: FactRecord | None, fingerprint: str) -> bool:
+    return stored is None or stored.curated_hash != fingerprint or stored.fact.provenance.origin != "curated"
 
 
 async def _sync_sources(session: Session, sources: Mapping[str, Source], at: datetime) -> list[Source]:
@@ -122,11 +123,11 @@ async def sync_curated(session: Session, sources: Mapping[str, Source], facts: S
     records = await load_fact_records(session)
     in_files = {fact.id for fact in facts}
     fingerprints = {fact.id: curated_hash(fact) for fact in facts}
-    applying = {f.id: f for f in facts if _needs_applying(f, records.get(f.id), fingerprints[f.id])}
+    applying = {f.id: f for f in facts if _needs_applying(records.get(f.id), fingerprints[f.id])}
     removing = [
         r.fact.id
         for r in records.values()
-        if r.fact.provenance.origin == "curated" and r.served and r.fact.id not in in_files
+        if r.fact.provenance.origin == "curated" and r.served and r.curated_hash != _GONE and r.fact.id not in in_files
     ]
     warnings = await _select(session, applying, removing)
     for warning in warnings:
@@ -149,7 +150,7 @@ async def sync_curated(session: Session, sources: Mapping[str, Source], facts: S
 
     for fact_id in removing:
         before = records[fact_id]
-        after = dataclasses.replace(before, removed_by=SYNC_ACTOR, removed_at=at)
+        after = dataclasses.replace(before, curated_hash=_GONE, removed_by=SYNC_ACTOR, removed_at=at)
         await save_fact(session, after, exists=True)
         await write_audit(session, "removed", SYNC_ACTOR, at, before=before, after=after)
         changes += 1

@@ -170,3 +170,17 @@ async def test_a_changed_source_text_moves_stored_quotes_or_is_refused(data: Set
     with pytest.raises(SyncError, match=f'fact "{added.id}": the quote'):
         await FactService.open(moved)
     assert dump(data) == before
+
+
+async def test_a_curated_fact_gone_from_the_files_is_removed_once(data: Settings) -> None:
+    await reopen(data)
+    write_facts(data, DEMANDS_FACT)
+    async with await FactService.open(data) as service:
+        assert service.engine.fact("mediators") is None
+        await service.restore_fact("mediators", "mod")
+    async with await FactService.open(data) as service:  # the moderator's restore stands
+        assert service.engine.fact("mediators") is not None
+        assert (await service.history("mediators", limit=1))[0].action == "restored"
+    write_facts(data, DEMANDS_FACT, MEDIATORS_FACT.replace("Rubio and Waltz.", "Rubio, Waltz."))
+    async with await FactService.open(data) as service:  # back in the files: the file's version lands
+        assert service.engine.facts["mediators"].answer == "Rubio, Waltz."

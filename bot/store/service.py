@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ __all__ = [
 ]
 
 ACTOR_MAX = 100
+logger = logging.getLogger(__name__)
 _SLUG_MAX = 40
 _FACT_ID = re.compile(FACT_ID_PATTERN)
 
@@ -149,17 +151,18 @@ class FactService:
         database = await Database.open(settings.database_path)
         try:
             async with database.write() as session:
-                await sync_curated(session, seeds, curated, now())
+                changes = await sync_curated(session, seeds, curated, now())
+            logger.info("Synced the curated files into %s: %d fact change(s)", settings.database_path, changes)
             async with database.read() as session:
                 sources = await records.load_sources(session)
                 stored = await records.load_fact_records(session)
                 last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
             data_version = await database.data_version()
+            served = [record.fact for record in stored.values() if record.served]
+            return cls(database, Engine(lexicon, sources.values(), served), last_audit_id, data_version)
         except BaseException:
             await database.close()
             raise
-        engine = Engine(lexicon, sources.values(), [record.fact for record in stored.values() if record.served])
-        return cls(database, engine, last_audit_id, data_version)
 
     async def close(self) -> None:
         """Finish the write in progress and close the database."""

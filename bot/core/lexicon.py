@@ -6,7 +6,7 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -159,29 +159,39 @@ class Lexicon:
         return found
 
     @cached_property
+    def _single_words(self) -> dict[str, str]:
+        """One-word variants and their concepts."""
+        return {key[0]: concept for key, concept in self.phrases.items() if len(key) == 1}
+
+    @cached_property
     def _longest_from(self) -> dict[str, int]:
-        """For each word that starts a phrase, the length of the longest phrase it starts."""
+        """For each word that starts a phrase of two words or more, the length of the longest it starts."""
         longest: dict[str, int] = {}
         for key in self.phrases:
-            longest[key[0]] = max(longest.get(key[0], 0), len(key))
+            if len(key) > 1:
+                longest[key[0]] = max(longest.get(key[0], 1), len(key))
         return longest
 
-    def canonical(self, tokens: list[str]) -> Iterator[str]:
+    def canonical(self, tokens: list[str]) -> list[str]:
         """Rewrite ``tokens``: the longest known phrase at each place becomes its concept token."""
-        longest_from = self._longest_from
+        single, longest_from = self._single_words, self._longest_from
+        if longest_from.keys().isdisjoint(tokens):  # most texts hold no phrase of several words
+            return [single.get(token, token) for token in tokens]
+        rewritten = []
         position = 0
         while position < len(tokens):
-            # Most words start no phrase; only those that do are looked up, from their longest phrase down.
-            longest = longest_from.get(tokens[position], 0)
-            for size in range(min(longest, len(tokens) - position), 0, -1):
+            token = tokens[position]
+            # Only a word that starts a phrase is looked up, from its longest phrase down to two words.
+            for size in range(min(longest_from.get(token, 1), len(tokens) - position), 1, -1):
                 concept = self.phrases.get(tuple(tokens[position : position + size]))
                 if concept is not None:
-                    yield concept
+                    rewritten.append(concept)
                     position += size
                     break
             else:
-                yield tokens[position]
+                rewritten.append(single.get(token, token))
                 position += 1
+        return rewritten
 
 
 def load_lexicon(path: Path) -> Lexicon:

@@ -146,35 +146,44 @@ class Matcher:
         words = raw_tokens(text)
         if correct:
             words = [self._correct(word) for word in words]
+        return self._canonical(words)
+
+    def _canonical(self, words: list[str]) -> list[str]:
+        concepts = self._concepts
         return [
-            token if token in self._concepts else stem(token)
+            token if token in concepts else stem(token)
             for token in self._lexicon.canonical(words)
             if token not in STOPWORDS
         ]
 
-    def _evidence(self, texts: tuple[str, ...]) -> tuple[dict[str, int], list[str]]:
-        """A fact's tokens with the index of their credit, and its phrasing keys, from its ``texts``.
+    def _analyse(self, texts: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[str]]:
+        """From a fact's ``texts``: its tokens with the index of their credit, its phrasing keys, and the raw words
+        of its phrasings, answer and main quote (the vocabulary typo correction aims at). Each text is split once.
 
         Later credits overwrite earlier ones: a token of a phrasing counts fully even if the quote has it too.
         """
         *phrasings, answer, quote, speaker = texts
-        evidence: dict[str, int] = {}
-        for text, credit in ((answer, 2), (f"{quote} {speaker}", 1)):
-            evidence.update(dict.fromkeys(self.tokens(text), credit))
+        answer_words, quote_words = raw_tokens(answer), raw_tokens(quote)
+        evidence = dict.fromkeys(self._canonical(answer_words), 2)
+        # The quote and its speaker are read as one text ("... said Putin"); words never run across the space.
+        evidence.update(dict.fromkeys(self._canonical(quote_words + raw_tokens(speaker)), 1))
+        words = answer_words + quote_words
         keys = []
         for text in phrasings:
-            tokens = self.tokens(text)
+            phrasing_words = raw_tokens(text)
+            words += phrasing_words
+            tokens = self._canonical(phrasing_words)
             if tokens:
                 keys.append(" ".join(sorted(tokens)))
                 evidence.update(dict.fromkeys(tokens, 0))
-        return evidence, keys
+        return evidence, keys, words
 
     def add(self, fact: Fact) -> None:
         """Index ``fact``, replacing any earlier version with the same id."""
         self.remove(fact.id)
         main = fact.citations[0]
         texts = (*fact.phrasings, fact.answer, main.quote, main.speaker)
-        evidence, keys = self._evidence(texts)
+        evidence, keys, words = self._analyse(texts)
         context = " ".join(f"{c.quote} {c.speaker}" for c in fact.citations[1:])
         entities = self._lexicon.entities
         mentions = tuple(sorted({token for token in (*evidence, *self.tokens(context)) if token in entities}))
@@ -190,7 +199,7 @@ class Matcher:
             if postings is None:
                 postings = self._postings[token] = tuple(array("i") for _ in _CREDITS)
             insort(postings[credit], slot)
-        self._count_words(texts, 1)
+        self._count_words(words, 1)
         self._weights.clear()
 
     def remove(self, fact_id: str) -> None:
@@ -202,20 +211,19 @@ class Matcher:
         assert indexed is not None
         self._facts[slot] = None
         self._free_slots.append(slot)
-        evidence, _ = self._evidence(indexed.texts)
+        evidence, _, words = self._analyse(indexed.texts)
         for token, credit in evidence.items():
             postings = self._postings[token]
             del postings[credit][bisect_left(postings[credit], slot)]
             if not any(postings):
                 del self._postings[token]
-        self._count_words(indexed.texts, -1)
+        self._count_words(words, -1)
         self._weights.clear()
 
-    def _count_words(self, texts: tuple[str, ...], sign: int) -> None:
-        """Add (``sign`` 1) or take away (-1) the raw words of a fact's phrasings, answer and main quote."""
-        words = Counter(word for text in texts[:-1] for word in raw_tokens(text))
+    def _count_words(self, words: list[str], sign: int) -> None:
+        """Add (``sign`` 1) or take away (-1) a fact's raw words; the vocabulary is rebuilt when words come or go."""
         frequency = self._word_frequency
-        for word, count in words.items():
+        for word, count in Counter(words).items():
             left = frequency.get(word, 0) + sign * count
             if left > 0:
                 self._vocabulary_stale |= word not in frequency

@@ -10,6 +10,7 @@ same seed always gives the same base and the same questions, so runs can be comp
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import string
 from collections.abc import Callable, Sequence
@@ -99,14 +100,28 @@ class Vocabulary:
             unknown=tuple(invented[3800:]),
         )
 
-    def lexicon(self) -> Lexicon:
-        """Synonyms as concepts, and every surname and place as an entity ("Kaur" and "Priya Kaur" meet)."""
+    def lexicon_mapping(self) -> tuple[dict[str, list[str]], list[str], list[str]]:
+        """Concepts, off-topic names and entities: synonyms as concepts, and every surname and place as an
+        entity ("Kaur" and "Priya Kaur" meet)."""
         concepts = {word: [synonym] for word, synonym in self.synonyms.items()}
         for surname in self.surnames.words:
             concepts[surname.lower()] = [f"{first} {surname}".lower() for first in FIRST_NAMES]
         concepts.update({place.lower(): [] for place in self.places.words})
-        entities = [*self.surnames.words, *self.places.words]
-        return Lexicon.from_mapping(concepts, OFF_TOPIC_NAMES, entities)
+        return concepts, list(OFF_TOPIC_NAMES), [*self.surnames.words, *self.places.words]
+
+    def lexicon(self) -> Lexicon:
+        """The lexicon built from :meth:`lexicon_mapping`."""
+        concepts, off_topic, entities = self.lexicon_mapping()
+        return Lexicon.from_mapping(concepts, off_topic, entities)
+
+    def lexicon_toml(self) -> str:
+        """:meth:`lexicon_mapping` in the format of ``facts/lexicon.toml`` (JSON strings are valid TOML strings)."""
+        concepts, off_topic, entities = self.lexicon_mapping()
+        lines = ["[concepts]"]
+        lines += [f"{json.dumps(word)} = {json.dumps(variants)}" for word, variants in concepts.items()]
+        lines += ["", "[entities]", f"names = {json.dumps(entities)}", "", "[off_topic]"]
+        lines.append(f"terms = {json.dumps(off_topic)}")
+        return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,23 +245,23 @@ def _misspell(rng: random.Random, text: str) -> str:
     return " ".join(words)
 
 
-def _source_and_facts(rng: random.Random, vocabulary: Vocabulary, number: int, count: int) -> tuple[Source, list[Fact]]:
-    """One article and ``count`` facts quoting it."""
+def _source_and_facts(
+    rng: random.Random, vocabulary: Vocabulary, number: int, count: int, taken: set[str]
+) -> tuple[Source, list[Fact]]:
+    """One article and ``count`` facts quoting it, none asked in a way ``taken`` (updated) already holds."""
     nouns, verbs = vocabulary.nouns.sample(rng, 20), vocabulary.verbs.sample(rng, 8)
     adjectives, places = vocabulary.adjectives.sample(rng, 6), vocabulary.places.sample(rng, 2)
     people = [(rng.choice(FIRST_NAMES), surname) for surname in vocabulary.surnames.sample(rng, 4)]
-    used: set[tuple[str, str, str]] = set()
     slots: list[_Slots] = []
     while len(slots) < count:
         verb, (noun, other) = rng.choice(verbs), rng.sample(nouns, 2)
-        if (verb, noun, other) in used:
-            continue
-        used.add((verb, noun, other))
         first, surname = rng.choice(people)
-        slots.append(
-            _Slots(first, surname, verb, noun, other, rng.choice(adjectives), rng.choice(places), rng.choice(MONTHS),
-                   rng.randrange(2, 1000))
-        )  # fmt: skip
+        candidate = _Slots(first, surname, verb, noun, other, rng.choice(adjectives), rng.choice(places),
+                           rng.choice(MONTHS), rng.randrange(2, 1000))  # fmt: skip
+        # The first phrasing (verb, noun, other) must be free: every fact then has at least one way to be asked.
+        if phrasing_key(_PHRASINGS[0](candidate)) not in taken:
+            taken.add(phrasing_key(_PHRASINGS[0](candidate)))
+            slots.append(candidate)
     quotes = [rng.choice(_QUOTES)(s) for s in slots]
     paragraphs = []
     for start in range(0, count, 3):
@@ -263,10 +278,15 @@ def _source_and_facts(rng: random.Random, vocabulary: Vocabulary, number: int, c
     )
     facts = []
     for index, (s, quote) in enumerate(zip(slots, quotes, strict=True)):
-        phrasings: dict[str, str] = {}
-        for template in rng.sample(_PHRASINGS, len(_PHRASINGS)):
-            phrasings.setdefault(phrasing_key(template(s)), template(s))
-        question, *aliases = list(phrasings.values())[:6]
+        # The store refuses a phrasing another fact already has (it could not tell them apart), so a clashing
+        # template is skipped (the first was checked free above).
+        phrasings: dict[str, str] = {phrasing_key(_PHRASINGS[0](s)): _PHRASINGS[0](s)}
+        for template in rng.sample(_PHRASINGS[1:], len(_PHRASINGS) - 1):
+            key = phrasing_key(template(s))
+            if key not in taken and key not in phrasings and len(phrasings) < 6:
+                phrasings[key] = template(s)
+        taken.update(phrasings)
+        question, *aliases = phrasings.values()
         draft = FactDraft(
             question=question,
             aliases=tuple(aliases),
@@ -283,8 +303,10 @@ def generate(size: int, seed: int = 1) -> SyntheticBase:
     vocabulary = Vocabulary.build(seed)
     rng = random.Random(seed * 1_000_003 + size)
     sources, facts = [], []
+    taken: set[str] = set()
     for number, start in enumerate(range(0, size, FACTS_PER_SOURCE)):
-        source, source_facts = _source_and_facts(rng, vocabulary, number, min(FACTS_PER_SOURCE, size - start))
+        count = min(FACTS_PER_SOURCE, size - start)
+        source, source_facts = _source_and_facts(rng, vocabulary, number, count, taken)
         sources.append(source)
         facts += source_facts
     return SyntheticBase(vocabulary, sources, facts, seed)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import admin, answering, datacheck, evaluating, running
+from bot.cli import admin, answering, benchmarking, datacheck, evaluating, running
 from bot.cli._common import CommandError
 from bot.settings import SettingsError
 
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
     admin.register(commands, facts_actions)
     evaluating.register(commands)
     running.register(commands)
+    benchmarking.register(commands)
     return parser
 
 

@@ -261,10 +261,13 @@ class Matcher:
                     )
         return found
 
-    def phrasings(self) -> Iterator[tuple[str, str]]:
-        """Every indexed phrasing as ``(fact id, key)``, the key being what :meth:`phrasing_score` scores."""
-        for indexed in self._indexed():
-            if indexed.keys:
+    def phrasings(self, fact_id: str | None = None) -> Iterator[tuple[str, str]]:
+        """Every indexed phrasing (or only those of ``fact_id``) as ``(fact id, key)``, the key being what
+        :meth:`phrasing_score` scores."""
+        slot = self._slots.get(fact_id) if fact_id is not None else None
+        chosen = self._indexed() if fact_id is None else [] if slot is None else [self._facts[slot]]
+        for indexed in chosen:
+            if indexed and indexed.keys:
                 for key in indexed.keys.split(_PHRASING_SEPARATOR):
                     yield indexed.fact_id, key
 

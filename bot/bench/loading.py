@@ -1,0 +1,109 @@
+"""A base in the database: writing it, loading it through the store, and asking the bot through SimCord.
+
+Loading is measured the way the bot starts: ``FactService.open`` migrates, syncs the curated files, reads every
+fact and builds the engine. Synthetic facts are stored as a moderator's, so the sync leaves them alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from bot.bench.stats import Latency, resident_memory_mb
+from bot.bench.synthetic import SyntheticBase
+from bot.settings import PROJECT_ROOT, Settings
+
+__all__ = ["bench_settings", "measure_discord", "measure_loading", "store_base"]
+
+_ACTOR = "bench"
+
+
+def bench_settings(database: Path, facts_dir: Path | None = None) -> Settings:
+    """Settings for a benchmark process: no token, and no cooldown in the way of back-to-back questions."""
+    fields: dict[str, Any] = {"discord_token": None, "database_path": database, "ask_cooldown_rate": 1_000_000}
+    if facts_dir is not None:
+        fields["facts_dir"] = facts_dir
+    return Settings(**fields)
+
+
+async def store_base(base: SyntheticBase, folder: Path) -> Settings:
+    """Write ``base`` into a new database in ``folder`` with its lexicon as the curated one (the project's seeds
+    and curated facts stay as they are), and open it once, as a first start would; the settings that open it."""
+    from bot.store import records
+    from bot.store.database import Database
+
+    facts_dir = folder / "facts"
+    facts_dir.mkdir(parents=True)
+    # The store wants curated files beside the lexicon: the project's own go along (a few dozen facts).
+    for path in (PROJECT_ROOT / "facts").glob("*.toml"):
+        if path.name != "lexicon.toml":
+            shutil.copy(path, facts_dir / path.name)
+    (facts_dir / "lexicon.toml").write_text(base.vocabulary.lexicon_toml(), encoding="utf-8")
+    settings = bench_settings(folder / "bench.db", facts_dir)
+    database = await Database.open(settings.database_path)
+    try:
+        at = records.now()
+        async with database.write() as session:
+            for source in base.sources:
+                await records.save_source(session, source, "moderator", _ACTOR, at, exists=False)
+            for fact in base.facts:
+                stored = records.stamped(fact, "moderator", None, _ACTOR, at)
+                await records.save_fact(session, records.FactRecord(stored, None, _ACTOR, at), exists=False)
+    finally:
+        await database.close()
+    await measure_loading(settings)  # the first start syncs the curated files; later starts only load
+    return settings
+
+
+async def measure_loading(settings: Settings) -> dict[str, Any]:
+    """Open the store as the bot does (timed), then its resident memory; run in a fresh process."""
+    from bot.store.service import FactService
+
+    started = time.perf_counter()
+    service = await FactService.open(settings)
+    seconds = time.perf_counter() - started
+    resident, peak = resident_memory_mb()
+    facts = len(service.engine.facts)
+    await service.close()
+    return {
+        "load_index_s": round(seconds, 3),
+        "rss_mb": round(resident, 1),
+        "peak_rss_mb": round(peak, 1),
+        "stored_facts": facts,
+    }
+
+
+async def measure_discord(settings: Settings, questions: list[str], partials: list[str]) -> dict[str, Any]:
+    """The real bot (``create_bot``) in a SimCord world: the time to handle each ``/ask`` and each autocomplete
+    request, from the user's action to the bot's response. Skipped, saying why, when the bot cannot be built."""
+    try:
+        import simcord
+
+        from bot.discord_app.client import create_bot
+        from bot.discord_app.runner import sync_tree
+    except ImportError as error:
+        return {"skipped": f"the Discord bot cannot be imported ({error})"}
+    bot = create_bot(settings)
+    env = simcord.Env(bot)
+    await env.start()
+    try:
+        await sync_tree(bot)
+        guild = env.create_guild("Bench")
+        channel = guild.create_text_channel("general")
+        member = guild.add_member(env.create_user("reader"))
+        asks = []
+        for question in questions:
+            started = time.perf_counter()
+            await member.slash(channel, "ask", question=question)
+            asks.append(time.perf_counter() - started)
+        completions = []
+        for partial in partials:
+            started = time.perf_counter()
+            await member.autocomplete(channel, "ask", "question", partial)
+            completions.append(time.perf_counter() - started)
+    finally:
+        await bot.close()
+        await env.shutdown()
+    return {"ask": Latency.of(asks).as_dict(), "autocomplete": Latency.of(completions).as_dict()}

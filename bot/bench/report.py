@@ -1,0 +1,59 @@
+"""The benchmark's one table, as text for the terminal and as Markdown for docs/benchmarks.md."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+__all__ = ["COLUMNS", "markdown_table", "text_table"]
+
+
+def _discord(base: dict[str, Any], kind: str) -> str:
+    figures = base.get("discord", {})
+    if "skipped" in figures:
+        return "skipped"
+    return f"{figures[kind]['p99_ms']:.1f}" if kind in figures else "-"
+
+
+COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
+    ("base", lambda b: str(b["base"])),
+    ("facts", lambda b: f"{b['facts']:,}"),
+    ("index s", lambda b: f"{b['index_s']:.2f}"),
+    ("load+index s", lambda b: f"{b['load_index_s']:.2f}" if "load_index_s" in b else "-"),
+    ("RSS MB", lambda b: f"{b['rss_mb']:.0f}" if "rss_mb" in b else "-"),
+    ("p50 ms", lambda b: f"{b['engine']['p50_ms']:.2f}"),
+    ("p99 ms", lambda b: f"{b['engine']['p99_ms']:.2f}"),
+    ("q/s", lambda b: f"{b['engine']['per_second']:,.0f}"),
+    ("brute p50 ms", lambda b: f"{b['brute_force']['p50_ms']:.1f}"),
+    ("x faster", lambda b: f"{b['speedup']:,.0f}"),
+    ("top-1 agree", lambda b: f"{b['top1_agreement']:.1%}"),
+    ("correct", lambda b: f"{b['engine_correct']:.1%}" if b.get("engine_correct") is not None else "-"),
+    ("/ask p99 ms", lambda b: _discord(b, "ask")),
+    ("autocomplete p99 ms", lambda b: _discord(b, "autocomplete")),
+)
+
+
+def _rows(report: dict[str, Any]) -> list[list[str]]:
+    return [[cell(base) for _, cell in COLUMNS] for base in report["bases"]]
+
+
+def text_table(report: dict[str, Any]) -> str:
+    """The table aligned for a terminal, with the cold start below it."""
+    rows = [[name for name, _ in COLUMNS], *_rows(report)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    cold = report["cold_ask"]
+    lines.append(
+        f"cold `python -m bot ask`: {cold['wall_s']:.3f} s wall (median of {len(cold['wall_s_runs'])}); "
+        f"imports discord: {'yes' if cold['imports_discord'] else 'no'}"
+    )
+    return "\n".join(lines)
+
+
+def markdown_table(report: dict[str, Any]) -> str:
+    """The same table in Markdown."""
+    header = [name for name, _ in COLUMNS]
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in _rows(report)]
+    return "\n".join(lines)

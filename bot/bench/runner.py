@@ -1,0 +1,116 @@
+"""Running the whole benchmark: each base in fresh processes, then the report and the targets it is held to."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.bench.coldstart import measure_cold_ask
+
+__all__ = ["BenchOptions", "machine", "run_bench", "targets"]
+
+
+@dataclass(frozen=True, slots=True)
+class BenchOptions:
+    """What to run: synthetic sizes, questions per base, how many the brute force and the bot also answer."""
+
+    sizes: Sequence[int] = (1_000, 10_000, 100_000)
+    questions: int = 1_000
+    brute_questions: int = 200
+    discord_questions: int = 200
+    seed: int = 1
+    cold_runs: int = 5
+
+
+def machine() -> dict[str, Any]:
+    """The machine the figures come from."""
+    model = "unknown"
+    try:
+        with Path("/proc/cpuinfo").open(encoding="utf-8") as cpuinfo:
+            model = next((line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")), model)
+    except OSError:
+        pass
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _child(mode: str, spec: dict[str, Any]) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter; its result is the last line it prints."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.bench.child", mode, json.dumps(spec)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"benchmark step {mode} failed:\n{done.stderr[-4000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every measurement of the benchmark, as plain data."""
+    spec = {
+        "questions": options.questions,
+        "brute_questions": options.brute_questions,
+        "discord_questions": options.discord_questions,
+        "seed": options.seed,
+    }
+    bases = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        for size in (None, *options.sizes):
+            name = "curated" if size is None else f"{size:,}"
+            folder = Path(scratch) / (name.replace(",", ""))
+            folder.mkdir()
+            progress(f"{name}: answering ...")
+            mode = "answer-curated" if size is None else "answer-synthetic"
+            answering = _child(mode, {**spec, "size": size, "folder": str(folder)})
+            progress(f"{name}: loading through the store and asking the bot ...")
+            loading = _child("load", {**spec, "folder": str(folder), "curated": size is None})
+            bases.append({"base": name, **answering, **loading})
+    progress("cold start ...")
+    report = {
+        "machine": machine(),
+        "options": {**spec, "sizes": list(options.sizes)},
+        "bases": bases,
+        "cold_ask": measure_cold_ask(options.cold_runs),
+    }
+    report["targets"] = targets(report)
+    return report
+
+
+def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's done-when figures, each with the measured value and whether it is met."""
+    found: list[dict[str, Any]] = []
+
+    def check(name: str, value: float | None, limit: float, at_least: bool = False) -> None:
+        met = value is not None and (value >= limit if at_least else value < limit)
+        found.append({"target": name, "value": value, "limit": limit, "met": met})
+
+    by_name = {base["base"]: base for base in report["bases"]}
+    curated = by_name.get("curated")
+    if curated:
+        check("curated: engine p99 ms < 1", curated["engine"]["p99_ms"], 1.0)
+    check("cold `python -m bot ask` s < 0.5", report["cold_ask"]["wall_s"], 0.5)
+    check("cold ask imports no discord", 0.0 if not report["cold_ask"]["imports_discord"] else 1.0, 0.5)
+    largest = by_name.get("100,000")
+    if largest:
+        check("100k: engine p99 ms < 10", largest["engine"]["p99_ms"], 10.0)
+        check("100k: times faster than brute force >= 20", largest["speedup"], 20.0, at_least=True)
+        check("100k: top-1 agreement >= 0.99", largest["top1_agreement"], 0.99, at_least=True)
+        check("100k: load and index s < 5", largest.get("load_index_s"), 5.0)
+        check("100k: resident memory MB < 400", largest.get("rss_mb"), 400.0)
+        autocomplete = largest.get("discord", {}).get("autocomplete")
+        check("100k: SimCord autocomplete p99 ms < 50", autocomplete["p99_ms"] if autocomplete else None, 50.0)
+    return found

@@ -1,0 +1,89 @@
+"""Smoke tests of the benchmark at a tiny size: the generator's guarantees and every figure the bench reports.
+
+Timings are not asserted: they belong to docs/benchmarks.md, measured on a known machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from bot.bench.answering import BruteForce, measure_answering
+from bot.bench.loading import measure_loading, store_base
+from bot.bench.report import markdown_table, text_table
+from bot.bench.runner import machine, targets
+from bot.bench.synthetic import QuestionKind, generate
+from bot.cli import build_parser
+from bot.core.engine import Engine
+from bot.core.matcher import Matcher
+
+
+def test_the_generator_is_deterministic_and_quotes_are_spans_of_their_sources() -> None:
+    base = generate(120, seed=3)
+    again = generate(120, seed=3)
+    assert [fact.model_dump() for fact in base.facts] == [fact.model_dump() for fact in again.facts]
+    assert base.questions(40) == again.questions(40)
+    sources = {source.id: source for source in base.sources}
+    assert len(base.facts) == 120 and len({fact.id for fact in base.facts}) == 120
+    for fact in base.facts:
+        assert 1 <= len(fact.phrasings) <= 6
+        for citation in fact.citations:
+            assert sources[citation.source].text[citation.start : citation.end] == citation.quote
+    assert Engine(base.lexicon, base.sources, base.facts).clashes() == []
+
+
+def test_the_question_mix_has_every_kind() -> None:
+    questions = generate(60).questions(40)
+    kinds = {kind: sum(1 for q in questions if q.kind is kind) for kind in QuestionKind}
+    assert kinds == {QuestionKind.PARAPHRASE: 20, QuestionKind.TYPO: 10, QuestionKind.OUT_OF_SCOPE: 10}
+    assert all((q.fact_id is None) == (q.kind is QuestionKind.OUT_OF_SCOPE) for q in questions)
+
+
+def test_brute_force_and_engine_are_measured_on_the_same_questions() -> None:
+    base = generate(100)
+    engine = Engine(base.lexicon, base.sources, base.facts)
+    matcher = Matcher(base.lexicon)
+    matcher.extend(base.facts)
+    fact = base.facts[0]
+    assert BruteForce(matcher).best(fact.question)[0] == fact.id
+    figures = measure_answering(engine, matcher, base.questions(24), brute_questions=12)
+    assert figures.engine.count == 24 and figures.brute_force.count == figures.compared == 12
+    assert 0.0 <= figures.agreement <= 1.0 and figures.speedup > 0
+    assert figures.as_dict()["engine"]["p99_ms"] >= figures.as_dict()["engine"]["p50_ms"]
+
+
+def test_a_stored_base_loads_through_the_store(tmp_path: Path) -> None:
+    base = generate(60)
+    settings = asyncio.run(store_base(base, tmp_path))
+    loaded = asyncio.run(measure_loading(settings))
+    assert loaded["stored_facts"] >= 60 and loaded["rss_mb"] > 0
+
+
+def test_the_report_renders_and_judges_the_targets() -> None:
+    engine = {"p50_ms": 0.5, "p99_ms": 2.0, "mean_ms": 0.6, "per_second": 1600.0, "count": 10}
+    base = {
+        "base": "100,000",
+        "facts": 100_000,
+        "index_s": 3.0,
+        "load_index_s": 4.0,
+        "rss_mb": 350.0,
+        "engine": engine,
+        "brute_force": {**engine, "p50_ms": 900.0},
+        "speedup": 1500.0,
+        "top1_agreement": 0.995,
+        "engine_correct": 0.9,
+        "discord": {"skipped": "no bot"},
+    }
+    report = {
+        "machine": machine(),
+        "bases": [base],
+        "cold_ask": {"wall_s": 0.3, "wall_s_runs": [0.3], "imports_discord": False},
+    }
+    assert "100,000" in text_table(report) and "skipped" in markdown_table(report)
+    judged = {target["target"]: target["met"] for target in targets(report)}
+    assert judged["100k: engine p99 ms < 10"] and not judged["100k: SimCord autocomplete p99 ms < 50"]
+
+
+def test_the_bench_command_is_registered() -> None:
+    args = build_parser().parse_args(["bench", "--sizes", "10,20", "--questions", "5"])
+    assert args.sizes == [10, 20] and args.questions == 5

@@ -79,7 +79,8 @@ def page_count(total: int) -> int:
 
 
 def facts_page(facts: Sequence[Fact], topic: str | None, page: int) -> discord.Embed:
-    """One page of ``facts`` (already sorted by topic), grouped under their topics."""
+    """One page of ``facts`` (already sorted by topic), grouped under their main topics (or all under
+    ``topic`` when the list is one topic's)."""
     pages = page_count(len(facts))
     title = f"Facts about {topic}" if topic else "Everything I can answer"
     embed = discord.Embed(title=clip(title, 256), colour=discord.Colour.blurple())
@@ -88,7 +89,7 @@ def facts_page(facts: Sequence[Fact], topic: str | None, page: int) -> discord.E
         embed.description = "No facts on that topic. `/facts` lists every topic."
     groups: dict[str, list[str]] = {}
     for fact in shown:
-        groups.setdefault(topic_of(fact), []).append(f"\u2022 {fact.question} `{fact.id}`")
+        groups.setdefault(topic or topic_of(fact), []).append(f"\u2022 {fact.question} `{fact.id}`")
     for name, lines in groups.items():
         embed.add_field(name=name, value=clip("\n".join(lines), FIELD_VALUE_MAX), inline=False)
     embed.set_footer(text=f"Page {page + 1} of {pages} \u00b7 {len(facts)} facts \u00b7 ask any with /ask")

@@ -53,6 +53,8 @@ def explain(error: BaseException) -> str | None:
     if isinstance(error, ModerationError):
         # The service's message names the field, the problem and the fix (for example the closest passage).
         return user_text(str(error), CONTENT_MAX - 100)
+    if isinstance(error, app_commands.CommandSignatureMismatch | app_commands.CommandNotFound):
+        return "That command changed since it was published; the bot's operator should run `python -m bot sync`."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "That command only works in a server."
     if isinstance(error, app_commands.CheckFailure):

@@ -82,7 +82,7 @@ class Asking(commands.Cog, name=ASKING_COG):
             return
         result, asked_id = await self._ask(question, message.author, message.channel.id)
         embed, view = self._render(result, asked_id)
-        if view is None:
+        if view is None:  # discord.py's overloads take a view or no view argument at all, not None
             await message.reply(embed=embed, allowed_mentions=NO_MENTIONS)
         else:
             await message.reply(embed=embed, view=view, allowed_mentions=NO_MENTIONS)

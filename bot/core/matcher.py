@@ -109,6 +109,8 @@ _ENTITY_PENALTY = 0.7
 _SHORTLIST = 60
 # Slack for float rounding when ruling out that a fact can still reach the shortlist.
 _EPSILON = 1e-9
+# Scores are rounded to one decimal before they are compared with a threshold.
+_SCORE_SLACK = 0.1
 # When fewer facts can still reach the shortlist than this share of a token's postings, each is looked up in the
 # postings (a binary search) instead of walking them all.
 _LOOKUP_SHARE = 0.1
@@ -345,7 +347,8 @@ class Matcher:
             completion = self._complete_word(words[-1])
             if completion:
                 partial = f"{partial}{completion[len(words[-1]) :]}"
-        return [c for c in self.rank(partial, limit) if c.score >= self.thresholds.suggest]
+        suggest = self.thresholds.suggest
+        return [c for c in self.rank(partial, limit, suggest) if c.score >= suggest]
 
     # -- matching ------------------------------------------------------------------------------------------
 
@@ -365,7 +368,7 @@ class Matcher:
     def match(self, question: str, limit: int = 5) -> Match:
         """Score ``question`` against every indexed fact and decide whether to answer."""
         off_topic = tuple(self._lexicon.off_topic_names(raw_tokens(question)))
-        return self._decide(self.rank(question, limit), off_topic)
+        return self._decide(self.rank(question, limit, self.thresholds.suggest), off_topic)
 
     def prepare(self, question: str) -> Query | None:
         """``question`` normalised (typos corrected) and weighed for scoring; None when it has no content."""
@@ -375,12 +378,15 @@ class Matcher:
         weights = {token: self._weight(token) for token in query}
         return Query(query, weights, sum(weights.values()), " ".join(sorted(query)))
 
-    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
-        """The best ``limit`` facts for ``question`` with their scores, best first."""
+    def rank(self, question: str, limit: int = 5, floor: float = 0.0) -> list[Candidate]:
+        """The best ``limit`` facts for ``question`` with their scores, best first.
+
+        A caller that drops every score under ``floor`` lets the search skip facts that cannot reach it.
+        """
         query = self.prepare(question)
         if query is None:
             return []
-        coverage = self._coverage(query)
+        coverage = self._coverage(query, floor)
         # nlargest is sorted(..., reverse=True)[:n], ties kept in order, without sorting every candidate.
         shortlist = heapq.nlargest(_SHORTLIST, coverage.items(), key=itemgetter(1))
         entities = query.tokens & self._lexicon.entities
@@ -398,13 +404,15 @@ class Matcher:
         scored.sort(key=lambda c: (-c.score, c.fact_id))
         return scored[:limit]
 
-    def _coverage(self, query: Query) -> dict[int, float]:
+    def _coverage(self, query: Query, floor: float) -> dict[int, float]:
         """For each fact (by slot) that may make the shortlist: the weight of the question it covers, by credit.
 
         Tokens are taken rarest first. Once the shortlist is full, a fact whose coverage plus everything the
         remaining tokens could add stays below the shortlist's lowest cannot enter it, so only facts that still
         can are updated: very common tokens then cost a lookup per contender instead of a walk of their postings.
-        The shortlist comes out exactly as if every posting had been added.
+        The shortlist comes out exactly as if every posting had been added. Nor does a token bring in new facts
+        when all it and the rarer ones after it could give them scores under ``floor`` ("say" in "what did
+        Macron say about tariffs" names thousands of facts, none of which could be offered).
         """
         weights = query.weights
         order = sorted(query.tokens, key=self._frequency)
@@ -422,7 +430,8 @@ class Matcher:
                 continue
             weight = weights[token]
             lowest = heapq.nlargest(_SHORTLIST, covered.values())[-1] if len(covered) >= _SHORTLIST else -1.0
-            if reach[position] < lowest - _EPSILON:
+            hopeless = _best_possible(reach[position] / query.weight) < floor - _SCORE_SLACK
+            if hopeless or reach[position] < lowest - _EPSILON:
                 contenders = [slot for slot, value in covered.items() if value + reach[position] >= lowest - _EPSILON]
                 for credit, slots in zip(_CREDITS, postings, strict=True):
                     _add_to_contenders(covered, contenders, slots, weight * credit)
@@ -475,6 +484,13 @@ class Matcher:
         if best.score >= limits.ambiguous and len(close) > 1:
             return Match(MatchStatus.AMBIGUOUS, None, close)
         return Match(MatchStatus.NO_MATCH, None, close)
+
+
+def _best_possible(recall: float) -> float:
+    """The highest score a fact can get when the query tokens it holds weigh ``recall`` of the question: its
+    spread coverage, or a phrasing with those tokens and nothing else (precision 1, identical token strings)."""
+    f_score = (1 + _BETA_SQUARED) * recall / (_BETA_SQUARED + recall)
+    return 100.0 * max(_SPREAD_SHARE * recall, (1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * recall)
 
 
 def _add_to_contenders(covered: dict[int, float], contenders: list[int], slots: array[int], value: float) -> None:

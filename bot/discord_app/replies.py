@@ -79,7 +79,9 @@ async def reply(
             return
         # A private reply (an error) must not stay in a public placeholder, and the first follow-up would
         # only fill it: complete the placeholder, remove it, then answer privately.
-        await interaction.edit_original_response(content=fields.get("content"), allowed_mentions=NO_MENTIONS)
+        await interaction.edit_original_response(
+            content=fields.get("content"), embed=fields.get("embed"), allowed_mentions=NO_MENTIONS
+        )
         await interaction.delete_original_response()
     await interaction.followup.send(**fields, ephemeral=ephemeral)
 

@@ -95,6 +95,7 @@ async def test_a_moderator_edits_a_fact_in_a_prefilled_modal(world: World) -> No
     assert embed_of(answer).description == "Not clearly, says the article."
     edited = world.bot.service.engine.fact(EDITED)
     assert edited is not None and edited.citations == fact.citations  # the other quotes are kept
+    assert edited.tags == fact.tags and edited.aliases == fact.aliases
 
 
 async def test_remove_asks_for_confirmation_and_restore_brings_the_fact_back(world: World) -> None:

@@ -43,7 +43,7 @@ class FactForm:
         return form
 
     def draft(self, *, source_id: str, base: Fact | None = None, tags: tuple[str, ...] = ()) -> FactDraft:
-        """The draft to save: citations after the first and the tags are kept from ``base`` when editing."""
+        """The draft to save under ``tags``; when editing ``base``, its citations after the first are kept."""
         later = [c.model_dump() for c in base.to_draft().citations[1:]] if base is not None else []
         return parse_draft(
             {
@@ -52,7 +52,7 @@ class FactForm:
                 "aliases": [line.strip() for line in self.aliases.splitlines() if line.strip()],
                 "answer": self.answer,
                 "citations": [{"quote": self.quote, "speaker": self.speaker, "source": source_id}, *later],
-                "tags": base.tags if base is not None else tags,
+                "tags": tags,
             }
         )
 

@@ -65,6 +65,14 @@ class CeasefireBot(commands.Bot):
             await self.load_extension(extension)
         log.info("Loaded %d extensions over %d facts", len(EXTENSIONS), len(self._service.engine.facts))
 
+    async def on_ready(self) -> None:
+        """Say where the bot is; commands are published separately, hence the reminder."""
+        log.info(
+            "Connected as %s to %d servers (publish or update commands with `python -m bot sync`)",
+            self.user,
+            len(self.guilds),
+        )
+
     async def on_message(self, message: discord.Message, /) -> None:
         """No text commands: mentions are answered by the asking extension's listener."""
 

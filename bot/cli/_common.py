@@ -21,6 +21,7 @@ __all__ = [
     "ServiceSession",
     "Subcommands",
     "add_data_options",
+    "data_error",
     "engine_from_args",
     "service_session",
     "settings_from_args",
@@ -60,7 +61,8 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings.model_copy(update=overrides) if overrides else settings
 
 
-def _data_error(error: DataFileError | LexiconError | SyncError) -> CommandError:
+def data_error(error: DataFileError | LexiconError | SyncError) -> CommandError:
+    """The command error for invalid data files, listing every problem."""
     problems = "\n  ".join(error.problems)
     return CommandError(f"the data files are invalid (run `python -m bot facts check`):\n  {problems}")
 
@@ -71,7 +73,7 @@ def engine_from_args(args: argparse.Namespace) -> Engine:
     try:
         return Engine.from_data(settings.facts_dir, settings.seeds_dir)
     except (DataFileError, LexiconError) as error:
-        raise _data_error(error) from error
+        raise data_error(error) from error
 
 
 class ServiceSession:
@@ -97,7 +99,7 @@ def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
         try:
             service = runner.run(FactService.open(settings))
         except (DataFileError, LexiconError, SyncError) as error:
-            raise _data_error(error) from error
+            raise data_error(error) from error
         except (OSError, sqlite3.Error) as error:
             raise CommandError(f"cannot open the database {settings.database_path}: {error}") from error
         try:

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.cli._common import CommandError, Subcommands, add_data_options, settings_from_args
+from bot.cli._common import CommandError, Subcommands, add_data_options, data_error, settings_from_args
 from bot.core.datafiles import DataFileError
 from bot.core.lexicon import LexiconError
 from bot.settings import Settings
@@ -103,7 +103,6 @@ def _in_bot_process(work: Callable[[], T], token_rejected: type[Exception]) -> T
     except token_rejected as error:
         raise CommandError(_TOKEN_REJECTED) from error
     except (DataFileError, LexiconError, SyncError) as error:
-        problems = "; ".join(error.problems)
-        raise CommandError(f"the data files are invalid (run `python -m bot facts check`): {problems}") from error
+        raise data_error(error) from error
     except (OSError, sqlite3.Error) as error:
         raise CommandError(f"cannot start: {error}") from error

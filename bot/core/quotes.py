@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -9,6 +10,9 @@ from rapidfuzz import fuzz
 from bot.core.text import fold_char, fold_text
 
 __all__ = ["FoldedSource", "QuoteAmbiguousError", "QuoteError", "QuoteNotFoundError", "QuoteSpan", "locate"]
+
+
+_PARAGRAPH_PIECE = re.compile(r"(?:(?!\n\s*\n).)+", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +103,13 @@ class FoldedSource:
             start -= 1
         while end < len(self._folded) and self._folded[end] != " ":
             end += 1
-        return self._span(start, end), alignment.score
+        span = self._span(start, end)
+        # Keep to one paragraph: the longest piece between blank lines, its ends stripped.
+        piece = max(_PARAGRAPH_PIECE.finditer(span.text), key=lambda m: len(m.group().strip()))
+        text = piece.group()
+        offset = span.start + piece.start() + (len(text) - len(text.lstrip()))
+        text = text.strip()
+        return QuoteSpan(offset, offset + len(text), text), alignment.score
 
 
 def _fold_query(quote: str) -> str:

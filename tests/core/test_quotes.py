@@ -65,3 +65,10 @@ def test_every_curated_quote_is_verbatim_at_its_offsets(article_text: str) -> No
     for fact in engine.facts.values():
         for citation in fact.citations:
             assert article_text[citation.start : citation.end] == citation.quote, fact.id
+
+
+def test_closest_passage_keeps_to_one_paragraph(article_text: str) -> None:
+    closest, _ = FoldedSource(article_text).closest("this is serious stuff. John T. Seward is a reporter")
+    assert closest is not None
+    assert "\n\n" not in closest.text
+    assert article_text[closest.start : closest.end] == closest.text

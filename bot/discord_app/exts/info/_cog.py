@@ -8,8 +8,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.passages import find_passages
 from bot.discord_app.client import CeasefireBot
-from bot.discord_app.exts.info._passages import find_passages
 from bot.discord_app.exts.info._render import help_embed, quote_embed, source_embed, topic_of
 from bot.discord_app.exts.info._views import FactPages
 from bot.discord_app.members import is_moderator

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 import discord
 
 from bot.core.models import Fact, Source
+from bot.core.passages import Passage
 from bot.core.render import source_line
-from bot.discord_app.exts.info._passages import Passage
 from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip, fit_embed, user_text
 
 __all__ = ["FACTS_PER_PAGE", "facts_page", "help_embed", "page_count", "quote_embed", "source_embed", "topic_of"]

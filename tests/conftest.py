@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,17 @@ def fresh_engine() -> Engine:
 def data_dirs() -> tuple[Path, Path]:
     """The shipped facts and seeds folders."""
     return FACTS_DIR, SEEDS_DIR
+
+
+def run_bot_cli(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """``python -m bot ARGS`` in a child process from the project folder, with ``env`` as its environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=60,
+        check=False,
+    )

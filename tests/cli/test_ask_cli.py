@@ -12,23 +12,10 @@ from typing import Any
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from tests.conftest import ARTICLE_PATH
+from tests.conftest import ARTICLE_PATH, run_bot_cli
 
 CITATION_KEYS = {"quote", "speaker", "source", "start", "end"}
 RESULT_KEYS = {"question", "status", "answer", "fact_id", "score", "citations", "suggestions"}
-
-
-def run_cli(*args: str, stdin: str = "", env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=env,
-        timeout=60,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -54,7 +41,7 @@ def assert_contract(result: dict[str, Any], article: str) -> None:
 
 
 def test_ask_json_answers_with_the_exact_quote(cli_env: dict[str, str], article_text: str) -> None:
-    completed = run_cli("ask", "--json", "did Russia accept?", env=cli_env)
+    completed = run_bot_cli("ask", "--json", "did Russia accept?", env=cli_env)
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout)
     assert_contract(result, article_text)
@@ -65,7 +52,7 @@ def test_ask_json_answers_with_the_exact_quote(cli_env: dict[str, str], article_
 
 def test_ask_json_reads_stdin_one_object_per_line_in_order(cli_env: dict[str, str], article_text: str) -> None:
     questions = ["witkoff", "who won the super bowl", "", "not mean girls", "ceasefire?"]
-    completed = run_cli("ask", "--json", stdin="\n".join(questions) + "\n", env=cli_env)
+    completed = run_bot_cli("ask", "--json", stdin="\n".join(questions) + "\n", env=cli_env)
     assert completed.returncode == 0, completed.stderr
     results = [json.loads(line) for line in completed.stdout.splitlines()]
     assert [r["question"] for r in results] == [q for q in questions if q]
@@ -94,7 +81,7 @@ def test_stdin_answers_are_flushed_one_by_one(cli_env: dict[str, str]) -> None:
 
 
 def test_plain_ask_prints_answer_quote_speaker_and_source(cli_env: dict[str, str]) -> None:
-    completed = run_cli("ask", "what did rubio say about mean girls", env=cli_env)
+    completed = run_bot_cli("ask", "what did rubio say about mean girls", env=cli_env)
     assert completed.returncode == 0, completed.stderr
     assert "Mean Girls" in completed.stdout
     assert "Marco Rubio" in completed.stdout
@@ -102,7 +89,7 @@ def test_plain_ask_prints_answer_quote_speaker_and_source(cli_env: dict[str, str
 
 
 def test_ask_without_a_question_explains_usage(cli_env: dict[str, str]) -> None:
-    completed = run_cli("ask", env=cli_env)
+    completed = run_bot_cli("ask", env=cli_env)
     assert completed.returncode == 2
     assert "give a question" in completed.stderr
 
@@ -124,7 +111,7 @@ def test_ask_imports_no_discord(cli_env: dict[str, str]) -> None:
 
 
 def test_facts_list_json_has_every_fact_with_citations(cli_env: dict[str, str], article_text: str) -> None:
-    completed = run_cli("facts", "list", "--json", env=cli_env)
+    completed = run_bot_cli("facts", "list", "--json", env=cli_env)
     assert completed.returncode == 0, completed.stderr
     facts = [json.loads(line) for line in completed.stdout.splitlines()]
     assert len(facts) >= 20
@@ -136,7 +123,7 @@ def test_facts_list_json_has_every_fact_with_citations(cli_env: dict[str, str], 
 
 
 def test_facts_check_passes_on_shipped_data(cli_env: dict[str, str]) -> None:
-    completed = run_cli("facts", "check", env=cli_env)
+    completed = run_bot_cli("facts", "check", env=cli_env)
     assert completed.returncode == 0, completed.stderr
 
 
@@ -152,7 +139,7 @@ def test_facts_check_reports_every_problem_and_fails(tmp_path: Path, cli_env: di
         '[[facts]]\nid = "c"\nquestion = "Q"\nanswer = "A"\n'
         '[[facts.citations]]\nquote = "Putin presented demands"\nspeaker = "X"\nsource = "notus-ceasefire"\n'
     )
-    completed = run_cli("facts", "check", "--facts-dir", str(facts_dir), env=cli_env)
+    completed = run_bot_cli("facts", "check", "--facts-dir", str(facts_dir), env=cli_env)
     assert completed.returncode == 1
     assert "'a'" in completed.stderr and "closest passage" in completed.stderr
     assert "'b'" in completed.stderr and "occurs 2 times" in completed.stderr
@@ -165,7 +152,7 @@ def test_eval_prints_accuracy_and_false_answer_rate(tmp_path: Path, cli_env: dic
     questions.write_text(
         '{"q": "witkoff", "gold": ["witkoff arrived in russia"]}\n{"q": "who won the super bowl", "abstain": true}\n'
     )
-    completed = run_cli("eval", str(questions), env=cli_env)
+    completed = run_bot_cli("eval", str(questions), env=cli_env)
     assert completed.returncode == 0, completed.stderr
     assert "in-scope accuracy: 1/1" in completed.stdout
     assert "false answers on out-of-scope: 0/1" in completed.stdout

@@ -17,22 +17,14 @@ from bot.discord_app.client import CeasefireBot, create_bot
 from bot.discord_app.runner import TokenRejectedError, serve, sync_tree
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import FactService
+from tests.conftest import run_bot_cli
 from tests.discord_app.world import embed_of
 
 
 def _bot_command(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> subprocess.CompletedProcess[str]:
     """``python -m bot ARGS`` with a blank token (whatever a developer's .env holds) and a fresh database."""
     environment = {**os.environ, "DISCORD_TOKEN": "", "DATABASE_PATH": str(tmp_path / "bot.db"), **env}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=environment,
-        timeout=60,
-        check=False,
-    )
+    return run_bot_cli(*args, env=environment, stdin=stdin)
 
 
 @pytest.mark.parametrize(

@@ -86,9 +86,10 @@ class Engine:
     def put_fact(self, fact: Fact) -> None:
         """Serve ``fact`` (new or changed); its citations must name registered sources."""
         # Membership per citation: `set - dict.keys()` would walk every registered source on every fact.
-        missing = {c.source for c in fact.citations if c.source not in self._sources}
-        if missing:
-            raise ValueError(f"fact {fact.id!r} cites unknown sources {sorted(missing)}")
+        for citation in fact.citations:
+            if citation.source not in self._sources:
+                missing = {c.source for c in fact.citations if c.source not in self._sources}
+                raise ValueError(f"fact {fact.id!r} cites unknown sources {sorted(missing)}")
         self._facts[fact.id] = fact
         self._matcher.add(fact)
 

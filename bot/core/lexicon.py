@@ -6,16 +6,25 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from bot.core.text import fold_text
+from bot.core.text import fold_char
 
-__all__ = ["STOPWORDS", "Lexicon", "LexiconError", "load_lexicon", "raw_tokens", "stem"]
+__all__ = [
+    "STOPWORDS",
+    "TEXT_BREAK",
+    "Lexicon",
+    "LexiconError",
+    "load_lexicon",
+    "raw_tokens",
+    "raw_tokens_joined",
+    "stem",
+]
 
 # Function words and chat filler: they say how a question is asked, not what it is about.
 _STOPWORD_TEXT = """
@@ -48,15 +57,92 @@ def _strip_accents(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+class _CharacterFolds(dict[int, str]):
+    """Each character (by code point) folded and stripped of its accents, worked out once, for ``str.translate``.
+
+    Per character is the same as per text: NFKD decomposes each character on its own and then only reorders
+    combining marks, which are all dropped. Forgotten all at once when full (questions bring any character).
+    """
+
+    def __missing__(self, code: int) -> str:
+        folded = _strip_accents(fold_char(chr(code)))
+        if len(self) >= _CHARACTER_FOLDS_KEPT:
+            self.clear()
+        self[code] = folded
+        return folded
+
+
+_CHARACTER_FOLDS_KEPT = 1 << 14
+_CHARACTER_FOLDS = _CharacterFolds()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+
+
+def _fold_run(found: re.Match[str]) -> str:
+    return found.group().translate(_CHARACTER_FOLDS)
+
+
+def _fold(text: str) -> str:
+    """``text`` with typography and accents folded, character by character: the backtick is the only ASCII
+    character folded, and the others are looked up run by run (a name's letter, curly quotes)."""
+    if "`" in text:
+        text = text.replace("`", "'")
+    if not text.isascii():
+        text = _NON_ASCII.sub(_fold_run, text)
+    return text
+
+
+def _lower(text: str) -> str:
+    """Folded ``text`` lower-cased, with "U.S." spelt "us" and possessives dropped."""
+    text = text.lower()
+    # Each rewrite runs only when its pattern's literal part is there (most texts have neither).
+    if "u.s." in text:
+        text = _US_ABBREVIATION.sub(" us ", text)
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
+    return text
+
+
+# ASCII bytes to themselves when they are part of a word (``_WORD``), to a space otherwise.
+_ASCII_WORDS = bytes(code if re.fullmatch(_WORD, chr(code)) else ord(" ") for code in range(256))
+
+
 def raw_tokens(text: str) -> list[str]:
     """Lower-cased word tokens with typography, accents and possessives folded away."""
-    text = fold_text(text)
-    if not text.isascii():  # ASCII has no accents, and decomposing every character is the costly part
-        text = _strip_accents(text)
-    text = text.lower()
-    text = _US_ABBREVIATION.sub(" us ", text)
-    text = _POSSESSIVE.sub("", text).replace("'", "")
+    text = _lower(_fold(text))
+    if text.isascii():  # the words of ASCII text are what is left between spaces once the rest is spaces
+        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     return _WORD.findall(text)
+
+
+# Stands between the texts of raw_tokens_joined: a control character no validated text holds, which every fold
+# keeps as it is and every rewrite treats as the end of a text ("\\b" matches beside it; no pattern spans it).
+TEXT_BREAK = "\x00"
+_JOINER = f" {TEXT_BREAK} "
+_ASCII_WORDS_AND_BREAKS = bytes(
+    ord(TEXT_BREAK) if code == ord(TEXT_BREAK) else byte for code, byte in enumerate(_ASCII_WORDS)
+)
+_WORD_OR_BREAK = re.compile(f"{_WORD.pattern}|{TEXT_BREAK}")
+
+
+def raw_tokens_joined(texts: Sequence[str]) -> list[str]:
+    """The raw tokens of each text in turn with TEXT_BREAK between one text's and the next's, folded in one pass:
+    ``[*raw_tokens(texts[0]), TEXT_BREAK, *raw_tokens(texts[1]), ...]``."""
+    joined = _JOINER.join(texts)
+    if joined.count(TEXT_BREAK) != len(texts) - 1:  # a text holds the break itself: one at a time
+        words: list[str] = []
+        for number, text in enumerate(texts):
+            if number:
+                words.append(TEXT_BREAK)
+            words += raw_tokens(text)
+        return words
+    if not joined.isascii():  # only the texts that need it are folded
+        joined = _JOINER.join([text if text.isascii() and "`" not in text else _fold(text) for text in texts])
+    elif "`" in joined:
+        joined = joined.replace("`", "'")
+    joined = _lower(joined)
+    if joined.isascii():
+        return joined.encode("ascii").translate(_ASCII_WORDS_AND_BREAKS).decode("ascii").split()
+    return _WORD_OR_BREAK.findall(joined)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # bounded: user questions bring endless new words
@@ -159,12 +245,12 @@ class Lexicon:
         return found
 
     @cached_property
-    def _single_words(self) -> dict[str, str]:
+    def single_words(self) -> dict[str, str]:
         """One-word variants and their concepts."""
         return {key[0]: concept for key, concept in self.phrases.items() if len(key) == 1}
 
     @cached_property
-    def _longest_from(self) -> dict[str, int]:
+    def phrase_starts(self) -> dict[str, int]:
         """For each word that starts a phrase of two words or more, the length of the longest it starts."""
         longest: dict[str, int] = {}
         for key in self.phrases:
@@ -174,7 +260,7 @@ class Lexicon:
 
     def canonical(self, tokens: list[str]) -> list[str]:
         """Rewrite ``tokens``: the longest known phrase at each place becomes its concept token."""
-        single, longest_from = self._single_words, self._longest_from
+        single, longest_from = self.single_words, self.phrase_starts
         if longest_from.keys().isdisjoint(tokens):  # most texts hold no phrase of several words
             return [single.get(token, token) for token in tokens]
         rewritten = []

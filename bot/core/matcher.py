@@ -19,12 +19,13 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import compress
 from operator import itemgetter
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.core.lexicon import STOPWORDS, Lexicon, raw_tokens, stem
+from bot.core.lexicon import STOPWORDS, TEXT_BREAK, Lexicon, raw_tokens, raw_tokens_joined, stem
 from bot.core.models import Fact
 
 __all__ = ["Candidate", "Match", "MatchStatus", "Matcher", "Query", "Thresholds"]
@@ -80,7 +81,7 @@ class Query:
     text: str  # the tokens sorted and joined, as rapidfuzz's token_sort_ratio would arrange them
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a plain __init__ is cheaper, and it is private to the matcher
 class _IndexedFact:
     fact_id: str
     # Each phrasing's canonical tokens sorted and joined by spaces (repeats kept, as token_sort_ratio sees them),
@@ -116,6 +117,29 @@ _SCORE_SLACK = 0.1
 _LOOKUP_SHARE = 0.1
 # Typo corrections remembered until the vocabulary changes; bounded, as questions bring endless new words.
 _CORRECTIONS_KEPT = 4096
+# Words whose token is remembered (see _WordTokens), and speakers whose words are: bounded for the same reason.
+_WORD_TOKENS_KEPT = 1 << 18
+_SPEAKERS_KEPT = 1 << 14
+
+
+class _WordTokens(dict[str, str | None]):
+    """Each word's token outside a phrase of several words, computed once: its one-word concept, else the word
+    stemmed, or None for a stop word. Forgotten all at once when full (questions bring endless new words)."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        super().__init__()
+        self._single = lexicon.single_words
+        self._concepts = lexicon.concepts
+
+    def __missing__(self, word: str) -> str | None:
+        if word == TEXT_BREAK:  # stays between texts split together
+            return word
+        token = self._single.get(word, word)
+        found = None if token in STOPWORDS else token if token in self._concepts else stem(token)
+        if len(self) >= _WORD_TOKENS_KEPT:
+            self.clear()
+        self[word] = found
+        return found
 
 
 class Matcher:
@@ -140,6 +164,9 @@ class Matcher:
         self._vocabulary_by_length: dict[int, list[str]] = {}
         self._corrections: dict[str, str] = {}
         self._vocabulary_stale = True
+        self._word_tokens = _WordTokens(lexicon)
+        self._phrase_starts = lexicon.phrase_starts
+        self._speaker_words: dict[str, list[str]] = {}
 
     # -- building -----------------------------------------------------------------------------------------
 
@@ -151,56 +178,108 @@ class Matcher:
         return self._canonical(words)
 
     def _canonical(self, words: list[str]) -> list[str]:
-        concepts = self._concepts
-        return [
-            token if token in concepts else stem(token)
-            for token in self._lexicon.canonical(words)
-            if token not in STOPWORDS
-        ]
+        """``words`` rewritten by the lexicon (longest phrase first), stop words dropped, the rest stemmed.
+
+        Word by word through a cache, as a word outside a phrase always becomes the same token (or none); then
+        the phrases, found left to right from the words that start one, as :meth:`Lexicon.canonical` does.
+        Tokens are never empty, so ``filter(None, ...)`` drops exactly the stop words' None.
+        """
+        starts = self._phrase_starts
+        if starts.keys().isdisjoint(words):  # most texts hold no phrase of several words
+            return list(filter(None, map(self._word_tokens.__getitem__, words)))
+        token_of = self._word_tokens.__getitem__
+        phrases = self._lexicon.phrases
+        tokens: list[str] = []
+        position = 0
+        for start in compress(range(len(words)), map(starts.__contains__, words)):
+            if start < position:  # inside a phrase already taken
+                continue
+            # From the longest phrase the word starts down to two words; none found, the word is read alone.
+            for size in range(min(starts[words[start]], len(words) - start), 1, -1):
+                concept = phrases.get(tuple(words[start : start + size]))
+                if concept is not None:
+                    tokens += filter(None, map(token_of, words[position:start]))
+                    if concept not in STOPWORDS:
+                        tokens.append(concept)
+                    position = start + size
+                    break
+        tokens += filter(None, map(token_of, words[position:]))
+        return tokens
 
     def _analyse(self, texts: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[str]]:
         """From a fact's ``texts``: its tokens with the index of their credit, its phrasing keys, and the raw words
-        of its phrasings, answer and main quote (the vocabulary typo correction aims at). Each text is split once.
+        of its phrasings, answer and main quote (the vocabulary typo correction aims at; with a TEXT_BREAK
+        between texts, which :meth:`_count_words` skips). The texts are split in one pass.
 
         Later credits overwrite earlier ones: a token of a phrasing counts fully even if the quote has it too.
         """
-        *phrasings, answer, quote, speaker = texts
-        answer_words, quote_words = raw_tokens(answer), raw_tokens(quote)
-        evidence = dict.fromkeys(self._canonical(answer_words), 2)
+        phrasings = len(texts) - 3  # the question and its aliases come first
+        words = raw_tokens_joined((texts[-3], texts[-2], *texts[:phrasings]))
+        quote_at = words.index(TEXT_BREAK) + 1
+        phrasings_at = words.index(TEXT_BREAK, quote_at) + 1
+        canonical = self._canonical
+        evidence = dict.fromkeys(canonical(words[: quote_at - 1]), 2)
         # The quote and its speaker are read as one text ("... said Putin"); words never run across the space.
-        evidence.update(dict.fromkeys(self._canonical(quote_words + raw_tokens(speaker)), 1))
-        words = answer_words + quote_words
+        evidence.update(
+            dict.fromkeys(canonical(words[quote_at : phrasings_at - 1] + self._words_of_speaker(texts[-1])), 1)
+        )
+        # The phrasings' tokens in one list, a TEXT_BREAK after each phrasing's but the last (no phrase spans it).
+        tokens = canonical(words[phrasings_at:])
         keys = []
-        for text in phrasings:
-            phrasing_words = raw_tokens(text)
-            words += phrasing_words
-            tokens = self._canonical(phrasing_words)
-            if tokens:
-                keys.append(" ".join(sorted(tokens)))
-                evidence.update(dict.fromkeys(tokens, 0))
+        start = 0
+        for _ in range(phrasings - 1):
+            end = tokens.index(TEXT_BREAK, start)
+            if end > start:
+                keys.append(" ".join(sorted(tokens[start:end])))
+            start = end + 1
+        if len(tokens) > start:
+            keys.append(" ".join(sorted(tokens[start:])))
+        evidence.update(dict.fromkeys(tokens, 0))
+        evidence.pop(TEXT_BREAK, None)
         return evidence, keys, words
+
+    def _words_of_speaker(self, speaker: str) -> list[str]:
+        """``raw_tokens(speaker)``, remembered (a base has far fewer speakers than facts); not to be changed."""
+        words = self._speaker_words.get(speaker)
+        if words is None:
+            if len(self._speaker_words) >= _SPEAKERS_KEPT:
+                self._speaker_words.clear()
+            words = self._speaker_words[speaker] = raw_tokens(speaker)
+        return words
 
     def add(self, fact: Fact) -> None:
         """Index ``fact``, replacing any earlier version with the same id."""
-        self.remove(fact.id)
-        main = fact.citations[0]
-        texts = (*fact.phrasings, fact.answer, main.quote, main.speaker)
+        if fact.id in self._slots:
+            self.remove(fact.id)
+        citations = fact.citations
+        main = citations[0]
+        texts = (fact.question, *fact.aliases, fact.answer, main.quote, main.speaker)
         evidence, keys, words = self._analyse(texts)
-        context = " ".join(f"{c.quote} {c.speaker}" for c in fact.citations[1:])
         entities = self._lexicon.entities
-        mentions = tuple(sorted({token for token in (*evidence, *self.tokens(context)) if token in entities}))
-        slot = self._free_slots.pop() if self._free_slots else len(self._facts)
+        named = entities.intersection(evidence)
+        if len(citations) > 1:
+            context = " ".join(f"{c.quote} {c.speaker}" for c in citations[1:])
+            named |= entities.intersection(self.tokens(context))
+        mentions = tuple(sorted(named))
         indexed = _IndexedFact(fact.id, _PHRASING_SEPARATOR.join(keys), mentions, texts)
-        if slot == len(self._facts):
-            self._facts.append(indexed)
-        else:
+        postings_of = self._postings
+        if self._free_slots:
+            slot = self._free_slots.pop()
             self._facts[slot] = indexed
+            for token, credit in evidence.items():
+                postings = postings_of.get(token)
+                if postings is None:
+                    postings = postings_of[token] = (array("i"), array("i"), array("i"))  # one per credit
+                insort(postings[credit], slot)
+        else:  # a new slot, above every slot in use: last in every postings array, no search
+            slot = len(self._facts)
+            self._facts.append(indexed)
+            for token, credit in evidence.items():
+                postings = postings_of.get(token)
+                if postings is None:
+                    postings = postings_of[token] = (array("i"), array("i"), array("i"))
+                postings[credit].append(slot)
         self._slots[fact.id] = slot
-        for token, credit in evidence.items():
-            postings = self._postings.get(token)
-            if postings is None:
-                postings = self._postings[token] = tuple(array("i") for _ in _CREDITS)
-            insort(postings[credit], slot)
         self._count_words(words, 1)
         self._weights.clear()
 
@@ -225,7 +304,15 @@ class Matcher:
     def _count_words(self, words: list[str], sign: int) -> None:
         """Add (``sign`` 1) or take away (-1) a fact's raw words; the vocabulary is rebuilt when words come or go."""
         frequency = self._word_frequency
+        if sign > 0:
+            known = len(frequency)
+            frequency.update(words)  # counted in C, breaks between texts too: dropped straight after
+            frequency.pop(TEXT_BREAK, None)
+            self._vocabulary_stale |= len(frequency) != known
+            return
         for word, count in Counter(words).items():
+            if word == TEXT_BREAK:
+                continue
             left = frequency.get(word, 0) + sign * count
             if left > 0:
                 self._vocabulary_stale |= word not in frequency

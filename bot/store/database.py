@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 
@@ -42,6 +42,16 @@ class Session:
     async def fetch_all(self, statement: str, parameters: Parameters = ()) -> list[sqlite3.Row]:
         """Every row the query returns."""
         return list(await self._connection.execute_fetchall(statement, parameters))
+
+    async def fetch_batches(
+        self, statement: str, parameters: Parameters = (), size: int = 4096
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """The rows the query returns as plain tuples, ``size`` at a time: a large read never holds every row
+        at once (nor builds a ``sqlite3.Row`` for each)."""
+        async with self._connection.execute(statement, parameters) as cursor:
+            cursor.row_factory = None
+            while rows := await cursor.fetchmany(size):
+                yield cast("list[tuple[Any, ...]]", rows)  # a list, of tuples without a row factory
 
     async def fetch_one(self, statement: str, parameters: Parameters = ()) -> sqlite3.Row | None:
         """The first row, or None."""

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from operator import itemgetter
+from typing import Any, Generic, Literal, TypeVar
 
-from bot.core.models import Citation, Fact, Provenance, Source, phrasing_key
+from bot.core.models import Citation, Fact, Provenance, Source, phrasing_key, trusted, trusted_builder
 from bot.core.render import fact_json
 from bot.store import sql
 from bot.store.database import Session
@@ -20,8 +21,11 @@ __all__ = [
     "SourceOrigin",
     "load_fact_record",
     "load_fact_records",
+    "load_removed_records",
+    "load_served_facts",
     "load_source",
     "load_sources",
+    "load_sync_records",
     "now",
     "occurrence_of",
     "parse_time",
@@ -127,47 +131,179 @@ async def save_source(
         await session.execute(sql.INSERT_SOURCE, (source.id, *values, timestamp(at)))
 
 
-def _record(row: sqlite3.Row, aliases: list[str], citations: list[Citation]) -> FactRecord:
-    provenance = Provenance(
-        origin=row["origin"], file=row["curated_file"], actor=row["updated_by"], at=parse_time(row["updated_at"])
-    )
-    fact = Fact(
-        id=row["id"],
-        question=row["question"],
-        aliases=tuple(aliases),
-        answer=row["answer"],
-        citations=tuple(citations),
-        tags=tuple(json.loads(row["tags"])),
-        provenance=provenance,
-    )
-    removed_at = row["removed_at"]
-    return FactRecord(
-        fact=fact,
-        curated_hash=row["curated_hash"],
-        created_by=row["created_by"],
-        created_at=parse_time(row["created_at"]),
-        removed_by=row["removed_by"],
-        removed_at=None if removed_at is None else parse_time(removed_at),
-    )
+_Item = TypeVar("_Item")
 
 
-def _citation(row: sqlite3.Row) -> Citation:
-    return Citation(
-        quote=row["quote"], speaker=row["speaker"], source=row["source_id"], start=row["start"], end=row["end"]
-    )
+class _Reader:
+    """Facts from rows, without validating them again: the store validated every fact before writing it, and
+    the schema's constraints hold the rest (see :func:`bot.core.models.trusted`).
+
+    Equal values within one load are shared rather than copied per fact: speakers, source ids, origins, actors
+    and curated files, tag lists, and provenances (a curated sync stamps every fact it writes with one).
+    """
+
+    def __init__(self) -> None:
+        self._strings: dict[str, str] = {}
+        self._tags: dict[str, tuple[str, ...]] = {}
+        self._provenances: dict[tuple[str, str | None, str, str], Provenance] = {}
+
+    def shared(self, text: str) -> str:
+        """``text``, or an equal string this load has seen before."""
+        return self._strings.setdefault(text, text)
+
+    def citation(self, row: Sequence[Any]) -> Citation:
+        """A citation from a row of ``_CITATION_COLUMNS`` (fact id and position first)."""
+        _, _, quote, speaker, source_id, start, end = row
+        shared = self._strings.setdefault
+        speaker, source_id = shared(speaker, speaker), shared(source_id, source_id)
+        return _citation({"quote": quote, "speaker": speaker, "source": source_id, "start": start, "end": end})
+
+    def fact(self, row: Sequence[Any], aliases: Sequence[str], citations: Sequence[Citation]) -> Fact:
+        """A fact from a row of SELECT_SERVED_FACTS's columns (id, question, answer, tags, origin, curated file,
+        updated by, updated at) and its aliases and citations in position order."""
+        fact_id, question, answer, stored_tags, origin, curated_file, updated_by, updated_at = row
+        if not citations:  # a stored fact always has one; the matcher and every answer rely on it
+            raise ValueError(f"fact {fact_id!r} has no citations in the database")
+        tags = self._tags.get(stored_tags)
+        if tags is None:
+            tags = self._tags_of(stored_tags)
+        provenance = self._provenances.get((origin, curated_file, updated_by, updated_at))
+        if provenance is None:
+            provenance = self._provenance(origin, curated_file, updated_by, updated_at)
+        return _fact(
+            {
+                "id": fact_id,
+                "question": question,
+                "aliases": tuple(aliases),
+                "answer": answer,
+                "citations": tuple(citations),
+                "tags": tags,
+                "provenance": provenance,
+            }
+        )
+
+    def record(self, row: Sequence[Any], aliases: Sequence[str], citations: Sequence[Citation]) -> FactRecord:
+        """A stored fact with its bookkeeping, from a row of ``_FACT_COLUMNS`` and the same as :meth:`fact`."""
+        curated_hash, created_by, created_at, updated_by, updated_at, removed_at, removed_by = row[6:]
+        return FactRecord(
+            fact=self.fact((*row[:6], updated_by, updated_at), aliases, citations),
+            curated_hash=curated_hash,
+            created_by=self.shared(created_by),
+            created_at=parse_time(created_at),
+            removed_by=removed_by,
+            removed_at=None if removed_at is None else parse_time(removed_at),
+        )
+
+    def _provenance(self, origin: str, file: str | None, actor: str, at: str) -> Provenance:
+        shared = self.shared
+        fields: dict[str, Any] = {"origin": shared(origin), "file": None if file is None else shared(file)}
+        fields |= {"actor": shared(actor), "at": parse_time(at)}
+        provenance = self._provenances[origin, file, actor, at] = trusted(Provenance, fields)
+        return provenance
+
+    def _tags_of(self, stored: str) -> tuple[str, ...]:
+        tags = self._tags[stored] = tuple(self.shared(tag) for tag in json.loads(stored))
+        return tags
+
+
+_citation, _fact = trusted_builder(Citation), trusted_builder(Fact)
+
+
+class _Groups(Generic[_Item]):
+    """Rows of (fact id, position, ...) in storage order, each built and grouped by fact, checking that each
+    fact's rows come in position order 0, 1, 2, ... (as save_fact writes them); those that do not are read
+    again in position order by :meth:`reorder`."""
+
+    def __init__(self, build: Callable[[Sequence[Any]], _Item]) -> None:
+        self.groups: dict[str, list[_Item]] = {}
+        self._build = build
+        self._disordered: set[str] = set()
+
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        groups, build, disordered = self.groups, self._build, self._disordered
+        for row in rows:
+            group = groups.get(row[0])
+            if group is None:
+                group = groups[row[0]] = []
+            if row[1] != len(group):
+                disordered.add(row[0])
+            group.append(build(row))
+
+    async def reorder(self, session: Session, statement: str) -> None:
+        """Read the rows of each fact whose rows came out of order again with ``statement`` (by position)."""
+        for fact_id in self._disordered:
+            self.groups[fact_id] = [self._build(row) for row in await session.fetch_all(statement, (fact_id,))]
+
+
+_alias: Callable[[Sequence[Any]], str] = itemgetter(2)  # of a row of aliases (fact id, position, alias)
+
+
+async def _load(
+    session: Session,
+    build: Callable[[_Reader, Sequence[Any], Sequence[str], Sequence[Citation]], _Item],
+    statement: str,
+    parameters: Sequence[Any] = (),
+    *,
+    every: bool = False,
+) -> list[_Item]:
+    """What ``build`` makes of each fact ``statement`` selects (rows of ``_FACT_COLUMNS``) with its aliases and
+    citations, in the order the statement gives.
+
+    ``every``: the statement selects (nearly) every fact, so all aliases and then all citations are read in one
+    scan each, and the facts last, each built as soon as read; all in batches, so a large base never has every
+    row in memory at once. Otherwise the facts are read first and their aliases and citations looked up.
+    """
+    reader = _Reader()
+    aliases, citations = _Groups(_alias), _Groups(reader.citation)
+    fact_batches: AsyncIterator[Sequence[Sequence[Any]]]
+    if every:
+        async for rows in session.fetch_batches(sql.SELECT_ALIASES):
+            aliases.add(rows)
+        async for rows in session.fetch_batches(sql.SELECT_CITATIONS):
+            citations.add(rows)
+        fact_batches = session.fetch_batches(statement, parameters)
+    else:
+        fact_rows = await session.fetch_all(statement, parameters)
+        ids = (json.dumps([row[0] for row in fact_rows]),)
+        aliases.add(await session.fetch_all(sql.SELECT_ALIASES_OF, ids))
+        citations.add(await session.fetch_all(sql.SELECT_CITATIONS_OF, ids))
+        fact_batches = _one_batch(fact_rows)
+    await aliases.reorder(session, sql.SELECT_FACT_ALIASES)
+    await citations.reorder(session, sql.SELECT_FACT_CITATIONS)
+    built = []
+    async for batch in fact_batches:
+        for row in batch:  # each fact's lists are let go as soon as it is built
+            built.append(build(reader, row, aliases.groups.pop(row[0], ()), citations.groups.pop(row[0], ())))
+    return built
+
+
+async def _one_batch(rows: Sequence[Sequence[Any]]) -> AsyncIterator[Sequence[Sequence[Any]]]:
+    yield rows
 
 
 async def load_fact_records(session: Session) -> dict[str, FactRecord]:
     """Every stored fact, served or removed, by id (in the order they were first stored)."""
-    aliases: dict[str, list[str]] = defaultdict(list)
-    for row in await session.fetch_all(sql.SELECT_ALIASES):
-        aliases[row["fact_id"]].append(row["alias"])
-    citations: dict[str, list[Citation]] = defaultdict(list)
-    for row in await session.fetch_all(sql.SELECT_CITATIONS):
-        citations[row["fact_id"]].append(_citation(row))
+    return {record.fact.id: record for record in await _load(session, _Reader.record, sql.SELECT_FACTS, every=True)}
+
+
+async def load_served_facts(session: Session) -> list[Fact]:
+    """Every served fact, in the order they were first stored (what the engine answers from)."""
+    return await _load(session, _Reader.fact, sql.SELECT_SERVED_FACTS, every=True)
+
+
+async def load_removed_records(session: Session) -> list[FactRecord]:
+    """Every removed fact, in the order they were first stored."""
+    return await _load(session, _Reader.record, sql.SELECT_REMOVED_FACTS)
+
+
+async def load_sync_records(
+    session: Session, fact_ids: Iterable[str], source_ids: Iterable[str]
+) -> dict[str, FactRecord]:
+    """What a curated sync reads, by id in the order first stored: every curated fact, the facts with
+    ``fact_ids`` and every fact citing one of ``source_ids``."""
+    parameters = (json.dumps(list(fact_ids)), json.dumps(list(source_ids)))
     return {
-        row["id"]: _record(row, aliases[row["id"]], citations[row["id"]])
-        for row in await session.fetch_all(sql.SELECT_FACTS)
+        record.fact.id: record for record in await _load(session, _Reader.record, sql.SELECT_SYNC_FACTS, parameters)
     }
 
 
@@ -176,9 +312,10 @@ async def load_fact_record(session: Session, fact_id: str) -> FactRecord | None:
     row = await session.fetch_one(sql.SELECT_FACT, (fact_id,))
     if row is None:
         return None
-    aliases = [alias["alias"] for alias in await session.fetch_all(sql.SELECT_FACT_ALIASES, (fact_id,))]
-    citations = [_citation(c) for c in await session.fetch_all(sql.SELECT_FACT_CITATIONS, (fact_id,))]
-    return _record(row, aliases, citations)
+    reader = _Reader()
+    aliases = [_alias(alias) for alias in await session.fetch_all(sql.SELECT_FACT_ALIASES, (fact_id,))]
+    citations = [reader.citation(c) for c in await session.fetch_all(sql.SELECT_FACT_CITATIONS, (fact_id,))]
+    return reader.record(row, aliases, citations)
 
 
 async def phrasing_clashes(session: Session, fact: Fact, ignore: frozenset[str] = frozenset()) -> list[str]:

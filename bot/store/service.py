@@ -8,11 +8,13 @@ the same database (say, the admin CLI while the bot runs) reach the engine befor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
+import gc
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -133,6 +135,23 @@ def _printable(text: str | None) -> str | None:
     return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a bulk load, then as it was.
+
+    Reading a large base makes millions of objects that all stay alive; the collector would otherwise traverse
+    the growing heap again and again (a third of the load time at 100,000 facts) to find no garbage. Nothing
+    is lost: reference counting still frees everything, and the next collection finds any cycles made meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
@@ -153,13 +172,14 @@ class FactService:
             async with database.write() as session:
                 changes = await sync_curated(session, seeds, curated, now())
             logger.info("Synced the curated files into %s: %d fact change(s)", settings.database_path, changes)
-            async with database.read() as session:
-                sources = await records.load_sources(session)
-                stored = await records.load_fact_records(session)
-                last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
-            data_version = await database.data_version()
-            served = [record.fact for record in stored.values() if record.served]
-            return cls(database, Engine(lexicon, sources.values(), served), last_audit_id, data_version)
+            with _collector_paused():
+                async with database.read() as session:
+                    sources = await records.load_sources(session)
+                    served = await records.load_served_facts(session)
+                    last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
+                data_version = await database.data_version()
+                engine = Engine(lexicon, sources.values(), served)
+            return cls(database, engine, last_audit_id, data_version)
         except BaseException:
             await database.close()
             raise
@@ -350,8 +370,8 @@ class FactService:
     async def removed_facts(self) -> list[Fact]:
         """Every removed fact, most recently removed last."""
         async with self._database.read() as session:
-            stored = await records.load_fact_records(session)
-        removed = sorted((r for r in stored.values() if not r.served), key=lambda r: (r.removed_at, r.fact.id))
+            stored = await records.load_removed_records(session)
+        removed = sorted(stored, key=lambda r: (r.removed_at, r.fact.id))
         return [record.fact for record in removed]
 
     async def export_moderator_facts(self) -> str:

@@ -29,8 +29,10 @@ __all__ = [
     "MIGRATIONS",
     "ROLLBACK",
     "SELECT_ALIASES",
+    "SELECT_ALIASES_OF",
     "SELECT_AUDIT",
     "SELECT_CITATIONS",
+    "SELECT_CITATIONS_OF",
     "SELECT_FACT",
     "SELECT_FACTS",
     "SELECT_FACTS_CHANGED_SINCE",
@@ -40,9 +42,12 @@ __all__ = [
     "SELECT_LAST_AUDIT_ID",
     "SELECT_PHRASING_COUNTS",
     "SELECT_PHRASING_OWNER",
+    "SELECT_REMOVED_FACTS",
+    "SELECT_SERVED_FACTS",
     "SELECT_SOURCE",
     "SELECT_SOURCES",
     "SELECT_SOURCE_IDS",
+    "SELECT_SYNC_FACTS",
     "SELECT_UNANSWERED",
     "UPDATE_FACT",
     "UPDATE_SOURCE",
@@ -204,6 +209,21 @@ _FACT_COLUMNS = (
     "created_by, created_at, updated_by, updated_at, removed_at, removed_by"
 )
 SELECT_FACTS = f"SELECT {_FACT_COLUMNS} FROM facts ORDER BY rowid"
+# A served fact needs no bookkeeping beyond its provenance: these columns only.
+SELECT_SERVED_FACTS = """
+    SELECT id, question, answer, tags, origin, curated_file, updated_by, updated_at
+    FROM facts WHERE removed_at IS NULL ORDER BY rowid
+"""
+SELECT_REMOVED_FACTS = f"SELECT {_FACT_COLUMNS} FROM facts WHERE removed_at IS NOT NULL ORDER BY rowid"
+# What a curated sync needs: every curated fact, the facts with these ids (a JSON array: those in the files), and
+# every fact citing one of these sources (a JSON array: the sources whose text changed).
+SELECT_SYNC_FACTS = f"""
+    SELECT {_FACT_COLUMNS} FROM facts
+    WHERE origin = 'curated'
+        OR id IN (SELECT value FROM json_each(?))
+        OR id IN (SELECT fact_id FROM citations WHERE source_id IN (SELECT value FROM json_each(?)))
+    ORDER BY rowid
+"""
 SELECT_FACT = f"SELECT {_FACT_COLUMNS} FROM facts WHERE id = ?"
 FACT_EXISTS = "SELECT 1 FROM facts WHERE id = ?"
 INSERT_FACT = f"INSERT INTO facts ({_FACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -213,13 +233,21 @@ UPDATE_FACT = """
     WHERE id = ?
 """
 
-SELECT_ALIASES = "SELECT fact_id, alias FROM aliases ORDER BY fact_id, position"
-SELECT_FACT_ALIASES = "SELECT fact_id, alias FROM aliases WHERE fact_id = ? ORDER BY position"
+# Loading many facts: rows in storage order (a table scan, no index lookups), which is each fact's rows in
+# position order as save_fact writes them; the reader checks the positions and falls back to SELECT_FACT_ALIASES.
+SELECT_ALIASES = "SELECT fact_id, position, alias FROM aliases ORDER BY rowid"
+SELECT_ALIASES_OF = (
+    "SELECT fact_id, position, alias FROM aliases WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+)
+SELECT_FACT_ALIASES = "SELECT fact_id, position, alias FROM aliases WHERE fact_id = ? ORDER BY position"
 DELETE_ALIASES = "DELETE FROM aliases WHERE fact_id = ?"
 INSERT_ALIAS = "INSERT INTO aliases (fact_id, position, alias) VALUES (?, ?, ?)"
 
 _CITATION_COLUMNS = "fact_id, position, quote, speaker, source_id, start, end"
-SELECT_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations ORDER BY fact_id, position"
+SELECT_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations ORDER BY rowid"
+SELECT_CITATIONS_OF = (
+    f"SELECT {_CITATION_COLUMNS} FROM citations WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+)
 SELECT_FACT_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations WHERE fact_id = ? ORDER BY position"
 DELETE_CITATIONS = "DELETE FROM citations WHERE fact_id = ?"
 INSERT_CITATION = f"INSERT INTO citations ({_CITATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"

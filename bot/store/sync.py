@@ -23,8 +23,8 @@ from bot.core.render import fact_json
 from bot.store.database import Session
 from bot.store.records import (
     FactRecord,
-    load_fact_records,
     load_sources,
+    load_sync_records,
     phrasing_clashes,
     save_fact,
     save_source,
@@ -120,8 +120,9 @@ async def sync_curated(session: Session, sources: Mapping[str, Source], facts: S
     text no longer contains raise SyncError (nothing is written).
     """
     moved_sources = await _sync_sources(session, sources, at)
-    records = await load_fact_records(session)
     in_files = {fact.id for fact in facts}
+    # Only the facts a sync can touch: curated ones, those in the files, and those quoting a source that changed.
+    records = await load_sync_records(session, in_files, [source.id for source in moved_sources])
     fingerprints = {fact.id: curated_hash(fact) for fact in facts}
     applying = {f.id: f for f in facts if _needs_applying(records.get(f.id), fingerprints[f.id])}
     removing = [

@@ -34,6 +34,8 @@ ok k explain anyone someone somebody thing things stuff mean means meant happen 
 happens actually basically ever even still already yet latest update news info information set sets
 make makes made put puts need needs keep kept seem seems seemed use used try tried look looks looked
 find found currently today anyway kind sort
+rn tbh wdym ppl nah lol lmao lmfao im u ur pls thx btw imo imho idk iirc fr ngl omg wait exactly gonna wanna
+gotta confused guys guy folks ya yo huh hmm uh um again really tho though
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset("bcdefghjklmnopqrstuvwxyz")  # stray letters ("w/", "u")
 

@@ -43,6 +43,9 @@ ok k explain anyone someone somebody thing things stuff mean means meant happen 
 happens actually basically ever even still already yet latest update news info information set sets
 make makes made put puts need needs keep kept seem seems seemed use used try tried look looks looked
 find found currently today anyway kind sort
+rn tbh wdym ppl nah lol lmao lmfao im u ur pls thx btw imo imho idk iirc fr ngl omg wait exactly gonna wanna
+gotta confused guys guy folks ya yo huh hmm uh um again really tho though regarding concerning re
+mention mentions mentioned name named full one ones besides
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset("bcdefghjklmnopqrstuvwxyz")  # stray letters ("w/", "u")
 
@@ -190,11 +193,16 @@ class Lexicon:
 
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
     off_topic: frozenset[tuple[str, ...]] = frozenset()
-    entities: frozenset[str] = frozenset()
+    entities: frozenset[str] = frozenset()  # concepts a matching fact must mention: names and kinds of answer
+    names: frozenset[str] = frozenset()  # the entities that are people, places or bodies
 
     @classmethod
     def from_mapping(
-        cls, concepts: dict[str, list[str]], off_topic: Iterable[str], entities: Iterable[str] = ()
+        cls,
+        concepts: dict[str, list[str]],
+        off_topic: Iterable[str],
+        names: Iterable[str] = (),
+        kinds: Iterable[str] = (),
     ) -> Lexicon:
         """Build from ``{canonical: [variants]}``, off-topic names and entity concepts; reports every problem."""
         phrases: dict[tuple[str, ...], str] = {}
@@ -211,23 +219,29 @@ class Lexicon:
                     problems.append(f"concept {canonical!r}: variant {variant!r} already belongs to {phrases[key]!r}")
                 else:
                     phrases[key] = concept
-        names = frozenset(tuple(raw_tokens(name)) for name in off_topic)
-        for name in names:
+        off_topic_names = frozenset(tuple(raw_tokens(name)) for name in off_topic)
+        for name in off_topic_names:
             if name in phrases:
                 problems.append(f"off-topic name {' '.join(name)!r} is also a variant of {phrases[name]!r}")
-        entity_tokens = frozenset("_".join(raw_tokens(entity)) for entity in entities)
+        name_tokens = frozenset("_".join(raw_tokens(name)) for name in names)
+        kind_tokens = frozenset("_".join(raw_tokens(kind)) for kind in kinds)
         problems += [
             f"entity {entity!r} is not a concept; add it under [concepts]"
-            for entity in sorted(entity_tokens - set(phrases.values()))
+            for entity in sorted((name_tokens | kind_tokens) - set(phrases.values()))
         ]
         if problems:
             raise LexiconError(problems)
-        return cls(phrases=phrases, off_topic=names, entities=entity_tokens)
+        return cls(phrases=phrases, off_topic=off_topic_names, entities=name_tokens | kind_tokens, names=name_tokens)
 
     @property
     def concepts(self) -> frozenset[str]:
         """The canonical concept tokens."""
         return frozenset(self.phrases.values())
+
+    @property
+    def name_words(self) -> frozenset[str]:
+        """The words of the names' variants ("rubio", "marco", "waltz"...): words people misspell freely."""
+        return frozenset(word for key, concept in self.phrases.items() if concept in self.names for word in key)
 
     @property
     def words(self) -> set[str]:
@@ -290,6 +304,11 @@ def load_lexicon(path: Path) -> Lexicon:
     except ValidationError as error:
         raise LexiconError([f"{path}: {item['loc']}: {item['msg']}" for item in error.errors()]) from error
     try:
-        return Lexicon.from_mapping(data.concepts, data.off_topic.get("terms", []), data.entities.get("names", []))
+        return Lexicon.from_mapping(
+            data.concepts,
+            data.off_topic.get("terms", []),
+            data.entities.get("names", []),
+            data.entities.get("kinds", []),
+        )
     except LexiconError as error:
         raise LexiconError([f"{path}: {problem}" for problem in error.problems]) from error

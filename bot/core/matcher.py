@@ -64,7 +64,7 @@ class Thresholds:
     at ``ambiguous`` or above offers the candidates; below ``suggest`` nothing is close enough to offer."""
 
     answer: float = 55.0
-    margin: float = 6.0
+    margin: float = 4.0
     confident: float = 70.0
     confident_margin: float = 2.0
     ambiguous: float = 45.0
@@ -105,8 +105,9 @@ _BETA_SQUARED = 4.0
 # Share of a phrasing's score from rapidfuzz similarity of the token strings (word order, partial words).
 _FUZZY_SHARE = 0.25
 # Each person or place the question names but the fact never mentions multiplies its score by this.
-_ENTITY_PENALTY = 0.7
+_ENTITY_PENALTY = 0.6
 # Only the facts covering most of the question are scored phrasing by phrasing.
+
 _SHORTLIST = 60
 # Slack for float rounding when ruling out that a fact can still reach the shortlist.
 _EPSILON = 1e-9
@@ -153,6 +154,7 @@ class Matcher:
         self._lexicon = lexicon
         self._concepts = lexicon.concepts
         self._lexicon_words = lexicon.words
+        self._name_words = lexicon.name_words
         self.thresholds = thresholds or Thresholds()
         self._slots: dict[str, int] = {}  # fact id -> slot, in the order facts were (last) added
         self._facts: list[_IndexedFact | None] = []  # by slot
@@ -398,8 +400,8 @@ class Matcher:
         """The correction for an unknown word.
 
         Short words allow one dropped, added or swapped letter but no substituted one, since a substitution in
-        a short word usually makes another real word ("held" is not "help"); longer words allow one edit of
-        any kind, and words of eight letters or more two.
+        a short word usually makes another real word ("held" is not "help"), except into a name ("rubyo",
+        "walts"); longer words allow one edit of any kind, and words of eight letters or more two.
         """
         allowed = 2 if len(word) >= 8 else 1
         # A word more than `allowed` letters longer or shorter is more than `allowed` edits away: only the
@@ -412,7 +414,7 @@ class Matcher:
         found.sort(key=lambda item: (item[1], item[0]))
         for known, _, _ in found[:5]:
             substituted = len(known) == len(word) and sorted(known) != sorted(word)
-            if len(word) >= 6 or not substituted:
+            if len(word) >= 6 or not substituted or known in self._name_words:
                 return str(known)
         return word
 

@@ -10,19 +10,23 @@ from bot.core.engine import Engine
 from bot.core.evaluation import EvalCase, comparable, evaluate, load_cases
 from bot.settings import PROJECT_ROOT
 
+# Each set with the accuracy it must keep and the share of out-of-scope questions it may answer. The blind sets
+# were written from the article alone by someone who had not seen the facts; the second is chattier and harder.
 QUESTION_SETS = [
-    PROJECT_ROOT / "eval" / "paraphrases.jsonl",
-    PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl",
+    (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.95, 1 / 12),
+    (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.95, 1 / 12),
+    (PROJECT_ROOT / "eval" / "blind.jsonl", 0.90, 0.05),
+    (PROJECT_ROOT / "eval" / "blind2.jsonl", 0.70, 0.10),
 ]
 
 
-@pytest.mark.parametrize("path", QUESTION_SETS, ids=lambda p: p.name)
-def test_question_set_accuracy(curated_engine: Engine, path: Path) -> None:
+@pytest.mark.parametrize(("path", "accuracy", "false_rate"), QUESTION_SETS, ids=lambda v: getattr(v, "name", ""))
+def test_question_set_accuracy(curated_engine: Engine, path: Path, accuracy: float, false_rate: float) -> None:
     if not path.exists():
         pytest.skip(f"{path} is not present")
     report = evaluate(load_cases(path), curated_engine.ask)
-    assert report.accuracy >= 0.95, report.summary()
-    assert report.false_answers <= max(1, report.out_of_scope // 12), report.summary()
+    assert report.accuracy >= accuracy, report.summary()
+    assert report.false_answer_rate <= false_rate, report.summary()
 
 
 def test_gold_comparison_folds_typography() -> None:

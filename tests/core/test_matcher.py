@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.engine import Engine
-from bot.core.matcher import MatchStatus
+from bot.core.matcher import Matcher, MatchStatus
 from bot.core.models import CitationDraft, Fact, FactDraft, Provenance, resolve_fact
 
 
@@ -34,6 +34,7 @@ def test_plain_questions_are_answered(curated_engine: Engine, question: str, fac
         ("will ukrane join natto", "putin-demands"),
         ("whitkoff", "witkoff-trip"),
         ("zelensky oval ofice meeting", "oval-office"),
+        ("is rubyo one of the intermediaries", "intermediaries"),
     ],
 )
 def test_typos_reach_the_same_fact(curated_engine: Engine, typo: str, fact_id: str) -> None:
@@ -51,6 +52,8 @@ def test_typos_reach_the_same_fact(curated_engine: Engine, typo: str, fact_id: s
         "hi bot",
         "qwerty",
         "how tall is mount everest",
+        "when did russia annex crimea",
+        "how many soldiers have died",
     ],
 )
 def test_out_of_scope_questions_are_refused(curated_engine: Engine, question: str) -> None:
@@ -134,3 +137,18 @@ def test_autocomplete_completes_a_partial_last_word(curated_engine: Engine) -> N
     assert suggestions and suggestions[0].fact_id == "rubio-mean-girls"
     assert len(curated_engine.complete("", limit=25)) <= 25
     assert all(len(s.question) <= 100 for s in curated_engine.complete("ukraine", limit=25))
+
+
+def test_a_substitution_in_a_short_word_only_corrects_into_a_name(curated_engine: Engine) -> None:
+    matcher = Matcher(curated_engine.lexicon)
+    matcher.extend(curated_engine.facts.values())
+    # "held" is a word of its own, not a typo of "help" (a synonym of aid); "walts" is Waltz misspelt.
+    assert "aid" not in matcher.tokens("where were the talks held", correct=True)
+    assert "waltz" in matcher.tokens("who is walts", correct=True)
+
+
+def test_chat_filler_does_not_count_against_a_question(curated_engine: Engine) -> None:
+    plain = curated_engine.ask("where is witkoff")
+    chatty = curated_engine.ask("wait where is witkof rn lol")
+    assert plain.fact is not None and chatty.fact is not None
+    assert chatty.fact.id == plain.fact.id == "witkoff-trip"

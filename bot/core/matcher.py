@@ -106,9 +106,13 @@ _BETA_SQUARED = 4.0
 _FUZZY_SHARE = 0.25
 # Each person or place the question names but the fact never mentions multiplies its score by this.
 _ENTITY_PENALTY = 0.6
-# Only the facts covering most of the question are scored phrasing by phrasing.
-
+# Only the facts covering most of the question are scored phrasing by phrasing: this many, and those tied with
+# the last of them up to _SHORTLIST_MOST in all.
 _SHORTLIST = 60
+_SHORTLIST_MOST = 120
+# A fact's phrasings can recall no more of the question than the fact covers; this allows for the two sums being
+# taken in different orders (a few units in the last place).
+_ROUNDING_MARGIN = 1.0 + 1e-9
 # Slack for float rounding when ruling out that a fact can still reach the shortlist.
 _EPSILON = 1e-9
 # Scores are rounded to one decimal before they are compared with a threshold.
@@ -476,22 +480,75 @@ class Matcher:
         if query is None:
             return []
         coverage = self._coverage(query, floor)
-        # nlargest is sorted(..., reverse=True)[:n], ties kept in order, without sorting every candidate.
-        shortlist = heapq.nlargest(_SHORTLIST, coverage.items(), key=itemgetter(1))
         entities = query.tokens & self._lexicon.entities
         scored = []
-        for slot, covered in shortlist:
+        kept: list[float] = []  # the best `limit` rounded scores so far, lowest first (a heap)
+        for slot, covered in self._shortlist(coverage):
+            # Facts come by coverage, best first, so once one cannot beat the `limit` best so far (with its words
+            # in one phrasing, nothing else, and no penalty), none after it can: they would not be returned.
+            if len(kept) >= limit > 0 and round(_best_possible(covered / query.weight * _ROUNDING_MARGIN), 1) < kept[0]:
+                break
             indexed = self._facts[slot]
             assert indexed is not None
-            phrasings = indexed.keys.split(_PHRASING_SEPARATOR) if indexed.keys else ()
-            score = max(
-                100.0 * _SPREAD_SHARE * covered / query.weight,
-                max((self.phrasing_score(query, key) for key in phrasings), default=0.0),
-            )
+            score = self._fact_score(query, indexed.keys, covered)
             score *= _ENTITY_PENALTY ** len(entities.difference(indexed.mentions))
-            scored.append(Candidate(indexed.fact_id, round(score, 1)))
+            candidate = Candidate(indexed.fact_id, round(score, 1))
+            scored.append(candidate)
+            if len(kept) < limit:
+                heapq.heappush(kept, candidate.score)
+            elif candidate.score > kept[0]:
+                heapq.heapreplace(kept, candidate.score)
         scored.sort(key=lambda c: (-c.score, c.fact_id))
         return scored[:limit]
+
+    def _shortlist(self, coverage: dict[int, float]) -> list[tuple[int, float]]:
+        """The facts to score phrasing by phrasing, by coverage, best first: the best ``_SHORTLIST``, and those tied
+        with the last of them, up to ``_SHORTLIST_MOST`` in all (questions of common words often tie hundreds)."""
+        # nlargest is sorted(..., reverse=True)[:n], ties kept in order, without sorting every candidate.
+        longer = heapq.nlargest(_SHORTLIST_MOST, coverage.items(), key=itemgetter(1))
+        if len(longer) <= _SHORTLIST:
+            return longer
+        cut = longer[_SHORTLIST - 1][1]
+        return longer[:_SHORTLIST] + [item for item in longer[_SHORTLIST:] if item[1] == cut]
+
+    def _fact_score(self, query: Query, keys: str, covered: float) -> float:
+        """A fact's score before the entity penalty: its spread coverage or its best phrasing, whichever is higher.
+
+        The arithmetic of :meth:`phrasing_score`, inlined; a phrasing whose score could not beat the best so far
+        even with identical token strings is not compared character by character.
+        """
+        best = 100.0 * _SPREAD_SHARE * covered / query.weight
+        if not keys:
+            return best
+        weights = query.weights
+        known = self._weights
+        for key in keys.split(_PHRASING_SEPARATOR):
+            tokens = key.split()
+            if weights.keys().isdisjoint(tokens):
+                continue
+            shared = 0.0
+            total = 0.0
+            previous = ""
+            for token in tokens:
+                if token == previous:  # the key is sorted, so a repeated token follows itself
+                    continue
+                previous = token
+                weight = weights.get(token)  # never 0.0: a weight is above 1
+                if weight is not None:
+                    shared += weight
+                else:
+                    weight = known.get(token) or self._weight(token)
+                total += weight
+            recall = shared / query.weight
+            precision = shared / total
+            f_score = (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
+            # With similarity at most 1, the score is at most this (each step rounds monotonically).
+            if 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * recall) <= best:
+                continue
+            similarity = fuzz.ratio(query.text, key) / 100.0
+            score = 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * similarity * recall)
+            best = max(best, score)
+        return best
 
     def _coverage(self, query: Query, floor: float) -> dict[int, float]:
         """For each fact (by slot) that may make the shortlist: the weight of the question it covers, by credit.
@@ -538,19 +595,23 @@ class Matcher:
         similarity of the token strings (both sorted, so ``fuzz.ratio`` here is ``fuzz.token_sort_ratio``).
         """
         weights = query.weights
+        tokens = key.split()
+        if weights.keys().isdisjoint(tokens):
+            return 0.0
+        known = self._weights
         shared = 0.0
         total = 0.0
         previous = ""
-        for token in key.split():
+        for token in tokens:
             if token == previous:  # the key is sorted, so a repeated token follows itself
                 continue
             previous = token
-            weight = weights.get(token) or self._weight(token)
-            total += weight
-            if token in weights:
+            weight = weights.get(token)  # never 0.0: a weight is above 1
+            if weight is not None:
                 shared += weight
-        if not shared:
-            return 0.0
+            else:
+                weight = known.get(token) or self._weight(token)
+            total += weight
         recall = shared / query.weight
         precision = shared / total
         f_score = (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)

@@ -15,6 +15,10 @@ def _discord(base: dict[str, Any], kind: str) -> str:
     return f"{figures[kind]['p99_ms']:.1f}" if kind in figures else "-"
 
 
+def _bot_figure(base: dict[str, Any], kind: str) -> str:
+    return _discord(base, f"{kind}_bot")
+
+
 COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
     ("base", lambda b: str(b["base"])),
     ("facts", lambda b: f"{b['facts']:,}"),
@@ -28,8 +32,10 @@ COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
     ("x faster", lambda b: f"{b['speedup']:,.0f}"),
     ("top-1 agree", lambda b: f"{b['top1_agreement']:.1%}"),
     ("correct", lambda b: f"{b['engine_correct']:.1%}" if b.get("engine_correct") is not None else "-"),
-    ("/ask p99 ms", lambda b: _discord(b, "ask")),
-    ("autocomplete p99 ms", lambda b: _discord(b, "autocomplete")),
+    ("bot /ask p99 ms", lambda b: _bot_figure(b, "ask")),
+    ("bot autocomplete p99 ms", lambda b: _bot_figure(b, "autocomplete")),
+    ("SimCord round trip /ask p99 ms", lambda b: _discord(b, "ask")),
+    ("SimCord round trip autocomplete p99 ms", lambda b: _discord(b, "autocomplete")),
 )
 
 

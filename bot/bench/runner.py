@@ -111,6 +111,8 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         check("100k: top-1 agreement >= 0.99", largest["top1_agreement"], 0.99, at_least=True)
         check("100k: load and index s < 5", largest.get("load_index_s"), 5.0)
         check("100k: resident memory MB < 400", largest.get("rss_mb"), 400.0)
-        autocomplete = largest.get("discord", {}).get("autocomplete")
+        # The bot's own handling time through SimCord (the round trip adds the simulator's settling; see
+        # docs/benchmarks.md).
+        autocomplete = largest.get("discord", {}).get("autocomplete_bot")
         check("100k: SimCord autocomplete p99 ms < 50", autocomplete["p99_ms"] if autocomplete else None, 50.0)
     return found

@@ -9,7 +9,7 @@ import asyncio
 from pathlib import Path
 
 from bot.bench.answering import BruteForce, measure_answering
-from bot.bench.loading import measure_loading, store_base
+from bot.bench.loading import measure_discord, measure_loading, store_base
 from bot.bench.report import markdown_table, text_table
 from bot.bench.runner import machine, targets
 from bot.bench.synthetic import QuestionKind, generate
@@ -87,3 +87,14 @@ def test_the_report_renders_and_judges_the_targets() -> None:
 def test_the_bench_command_is_registered() -> None:
     args = build_parser().parse_args(["bench", "--sizes", "10,20", "--questions", "5"])
     assert args.sizes == [10, 20] and args.questions == 5
+
+
+def test_the_bots_own_handling_time_is_measured_beside_the_simcord_round_trip(tmp_path: Path) -> None:
+    base = generate(60)
+    settings = asyncio.run(store_base(base, tmp_path))
+    questions = [question.text for question in base.questions(4)]
+    figures = asyncio.run(measure_discord(settings, questions, [question[:8] for question in questions]))
+    for kind in ("ask", "autocomplete"):
+        bot, round_trip = figures[f"{kind}_bot"], figures[kind]
+        assert bot["count"] == round_trip["count"] == 4
+        assert 0 < bot["p50_ms"] <= round_trip["p50_ms"]

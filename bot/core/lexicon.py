@@ -111,10 +111,8 @@ _ASCII_WORDS = bytes(code if re.fullmatch(_WORD, chr(code)) else ord(" ") for co
 
 def raw_tokens(text: str) -> list[str]:
     """Lower-cased word tokens with typography, accents and possessives folded away."""
-    text = _lower(_fold(text))
-    if text.isascii():  # the words of ASCII text are what is left between spaces once the rest is spaces
-        return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-    return _WORD.findall(text)
+    # The words are what is left between spaces once every other character is a space (outside ASCII, as "?").
+    return _lower(_fold(text)).encode("ascii", "replace").translate(_ASCII_WORDS).decode("ascii").split()
 
 
 # Stands between the texts of raw_tokens_joined: a control character no validated text holds, which every fold
@@ -124,7 +122,6 @@ _JOINER = f" {TEXT_BREAK} "
 _ASCII_WORDS_AND_BREAKS = bytes(
     ord(TEXT_BREAK) if code == ord(TEXT_BREAK) else byte for code, byte in enumerate(_ASCII_WORDS)
 )
-_WORD_OR_BREAK = re.compile(f"{_WORD.pattern}|{TEXT_BREAK}")
 
 
 def raw_tokens_joined(texts: Sequence[str]) -> list[str]:
@@ -142,10 +139,13 @@ def raw_tokens_joined(texts: Sequence[str]) -> list[str]:
         joined = _JOINER.join([text if text.isascii() and "`" not in text else _fold(text) for text in texts])
     elif "`" in joined:
         joined = joined.replace("`", "'")
-    joined = _lower(joined)
-    if joined.isascii():
-        return joined.encode("ascii").translate(_ASCII_WORDS_AND_BREAKS).decode("ascii").split()
-    return _WORD_OR_BREAK.findall(joined)
+    joined = joined.lower()
+    if "u.s." in joined:
+        joined = _US_ABBREVIATION.sub(" us ", joined)
+    if "'" in joined:
+        joined = _POSSESSIVE.sub("", joined).replace("'", "")
+    # A character outside ASCII is never part of a word: as "?", it becomes a space like any other.
+    return joined.encode("ascii", "replace").translate(_ASCII_WORDS_AND_BREAKS).decode("ascii").split()
 
 
 @functools.lru_cache(maxsize=1 << 16)  # bounded: user questions bring endless new words

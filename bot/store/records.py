@@ -109,9 +109,13 @@ def _source(row: sqlite3.Row) -> Source:
     )
 
 
-async def load_sources(session: Session) -> dict[str, Source]:
-    """Every registered source by id."""
-    return {row["id"]: _source(row) for row in await session.fetch_all(sql.SELECT_SOURCES)}
+async def load_sources(session: Session, ids: Iterable[str] | None = None) -> dict[str, Source]:
+    """Every registered source by id, or only those with ``ids`` (when registered)."""
+    if ids is None:
+        rows = await session.fetch_all(sql.SELECT_SOURCES)
+    else:
+        rows = await session.fetch_all(sql.SELECT_SOURCES_OF, (json.dumps(list(ids)),))
+    return {row["id"]: _source(row) for row in rows}
 
 
 async def load_source(session: Session, source_id: str) -> Source | None:

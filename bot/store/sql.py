@@ -46,6 +46,7 @@ __all__ = [
     "SELECT_SERVED_FACTS",
     "SELECT_SOURCE",
     "SELECT_SOURCES",
+    "SELECT_SOURCES_OF",
     "SELECT_SOURCE_IDS",
     "SELECT_SYNC_FACTS",
     "SELECT_UNANSWERED",
@@ -194,6 +195,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1,)
 _SOURCE_COLUMNS = "id, title, outlet, author, photo_credit, text, origin, added_by, added_at"
 SELECT_SOURCES = f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY id"
 SELECT_SOURCE_IDS = "SELECT id FROM sources"
+SELECT_SOURCES_OF = f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
 SELECT_SOURCE = f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = ?"
 INSERT_SOURCE = f"INSERT INTO sources ({_SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 UPDATE_SOURCE = """

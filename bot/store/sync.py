@@ -64,7 +64,7 @@ def _needs_applying(stored: FactRecord | None, fingerprint: str) -> bool:
 
 async def _sync_sources(session: Session, sources: Mapping[str, Source], at: datetime) -> list[Source]:
     """Store new or changed seed sources; returns those whose text changed."""
-    stored = await load_sources(session)
+    stored = await load_sources(session, sources)  # the seeds only: moderators' sources are not synced
     moved = []
     for source in sources.values():
         old = stored.get(source.id)

@@ -99,14 +99,9 @@ def occurrence_of(citation: Citation, source: Source) -> int | None:
 
 
 def _source(row: sqlite3.Row) -> Source:
-    return Source(
-        id=row["id"],
-        title=row["title"],
-        outlet=row["outlet"],
-        author=row["author"],
-        photo_credit=row["photo_credit"],
-        text=row["text"],
-    )
+    # Validated before it was stored (save_source takes a Source), so not again (see bot.core.models.trusted).
+    fields = {"id": row["id"], "title": row["title"], "outlet": row["outlet"], "author": row["author"]}
+    return trusted(Source, {**fields, "photo_credit": row["photo_credit"], "text": row["text"]})
 
 
 async def load_sources(session: Session, ids: Iterable[str] | None = None) -> dict[str, Source]:

@@ -60,7 +60,7 @@ def answer_curated(spec: dict[str, Any]) -> dict[str, Any]:
     figures = measure_answering(engine, matcher, repeated, min(spec["brute_questions"], len(questions)))
     folder = Path(spec["folder"])
     (folder / "questions.json").write_text(json.dumps([q.text for q in questions]), encoding="utf-8")
-    asyncio.run(measure_loading(bench_settings(folder / "bench.db")))  # creates the database: the first start
+    asyncio.run(measure_loading(bench_settings(folder / "bench.db"), index_file=False))  # creates the database
     return {"facts": len(engine.facts), "index_s": round(index_s, 4), "questions": len(questions), **figures.as_dict()}
 
 
@@ -92,13 +92,16 @@ def answer_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_and_discord(spec: dict[str, Any]) -> dict[str, Any]:
-    """Load the stored base through the store (timed, then resident memory), then drive the bot in SimCord."""
+    """Load the stored base through the store (timed, then resident memory), with or without the index file
+    (``spec["index_file"]``); then, when ``spec["discord"]``, drive the bot in SimCord."""
     folder = Path(spec["folder"])
     if spec.get("curated"):
         settings = bench_settings(folder / "bench.db")
     else:
         settings = bench_settings(folder / "bench.db", folder / "facts")
-    loading = asyncio.run(measure_loading(settings))
+    loading = asyncio.run(measure_loading(settings, index_file=spec["index_file"]))
+    if not spec["discord"]:
+        return loading
     questions: list[str] = json.loads((folder / "questions.json").read_text(encoding="utf-8"))
     questions = questions[: spec["discord_questions"]]
     partials = [question[: max(3, len(question) * 2 // 3)] for question in questions]

@@ -53,14 +53,22 @@ async def store_base(base: SyntheticBase, folder: Path) -> Settings:
                 await records.save_fact(session, records.FactRecord(stored, None, _ACTOR, at), exists=False)
     finally:
         await database.close()
-    await measure_loading(settings)  # the first start syncs the curated files; later starts only load
+    await measure_loading(settings, index_file=False)  # the first start syncs the curated files; later ones load
     return settings
 
 
-async def measure_loading(settings: Settings) -> dict[str, Any]:
-    """Open the store as the bot does (timed), then its resident memory; run in a fresh process."""
+async def measure_loading(settings: Settings, index_file: bool) -> dict[str, Any]:
+    """Open the store as the bot does (timed), then its resident memory; run in a fresh process. Without
+    ``index_file`` the index file is deleted first, so the index is built (a first start, or one after facts
+    changed); with it, the file a previous start wrote is read (a restart with nothing changed)."""
+    from bot.store.index_cache import index_path
     from bot.store.service import FactService
 
+    path = index_path(settings.database_path)
+    if not index_file:
+        path.unlink(missing_ok=True)
+    elif not path.is_file():
+        raise RuntimeError(f"no index file at {path}: measure a start without one first")
     started = time.perf_counter()
     service = await FactService.open(settings)
     seconds = time.perf_counter() - started
@@ -68,7 +76,7 @@ async def measure_loading(settings: Settings) -> dict[str, Any]:
     facts = len(service.engine.facts)
     await service.close()
     return {
-        "load_index_s": round(seconds, 3),
+        "load_s": round(seconds, 3),
         "rss_mb": round(resident, 1),
         "peak_rss_mb": round(peak, 1),
         "stored_facts": facts,

@@ -25,6 +25,8 @@ COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
     ("index s", lambda b: f"{b['index_s']:.2f}"),
     ("load+index s", lambda b: f"{b['load_index_s']:.2f}" if "load_index_s" in b else "-"),
     ("RSS MB", lambda b: f"{b['rss_mb']:.0f}" if "rss_mb" in b else "-"),
+    ("restart s", lambda b: f"{b['restart_s']:.2f}" if "restart_s" in b else "-"),
+    ("restart RSS MB", lambda b: f"{b['restart_rss_mb']:.0f}" if "restart_rss_mb" in b else "-"),
     ("p50 ms", lambda b: f"{b['engine']['p50_ms']:.2f}"),
     ("p99 ms", lambda b: f"{b['engine']['p99_ms']:.2f}"),
     ("q/s", lambda b: f"{b['engine']['per_second']:,.0f}"),

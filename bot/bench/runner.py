@@ -76,8 +76,20 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) ->
             progress(f"{name}: answering ...")
             mode = "answer-curated" if size is None else "answer-synthetic"
             answering = _child(mode, {**spec, "size": size, "folder": str(folder)})
-            progress(f"{name}: loading through the store and asking the bot ...")
-            loading = _child("load", {**spec, "folder": str(folder), "curated": size is None})
+            progress(f"{name}: loading through the store, building the index ...")
+            where = {**spec, "folder": str(folder), "curated": size is None}
+            built = _child("load", {**where, "index_file": False, "discord": False})
+            progress(f"{name}: restarting with the index file, asking the bot ...")
+            read = _child("load", {**where, "index_file": True, "discord": True})
+            loading = {
+                "load_index_s": built["load_s"],
+                "rss_mb": built["rss_mb"],
+                "peak_rss_mb": built["peak_rss_mb"],
+                "stored_facts": built["stored_facts"],
+                "restart_s": read["load_s"],
+                "restart_rss_mb": read["rss_mb"],
+                "discord": read["discord"],
+            }
             bases.append({"base": name, **answering, **loading})
     progress("cold start ...")
     report = {
@@ -109,8 +121,11 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
         check("100k: engine p99 ms < 10", largest["engine"]["p99_ms"], 10.0)
         check("100k: times faster than brute force >= 20", largest["speedup"], 20.0, at_least=True)
         check("100k: top-1 agreement >= 0.99", largest["top1_agreement"], 0.99, at_least=True)
-        check("100k: load and index s < 5", largest.get("load_index_s"), 5.0)
-        check("100k: resident memory MB < 400", largest.get("rss_mb"), 400.0)
+        check(
+            "100k: load and index s < 5, index built (first start, or facts changed)", largest.get("load_index_s"), 5.0
+        )
+        check("100k: load and index s < 5, index file read (restart)", largest.get("restart_s"), 5.0)
+        check("100k: resident memory MB < 400", max(largest.get("rss_mb", 0), largest.get("restart_rss_mb", 0)), 400.0)
         # The bot's own handling time through SimCord (the round trip adds the simulator's settling; see
         # docs/benchmarks.md).
         autocomplete = largest.get("discord", {}).get("autocomplete_bot")

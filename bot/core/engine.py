@@ -9,7 +9,7 @@ from pathlib import Path
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.lexicon import Lexicon, load_lexicon
 from bot.core.limits import ASK_MAX
-from bot.core.matcher import Matcher, MatchStatus, Thresholds
+from bot.core.matcher import IndexState, Matcher, MatchStatus, Thresholds
 from bot.core.models import Fact, Source
 
 __all__ = ["AskResult", "Engine", "Suggestion"]
@@ -56,6 +56,31 @@ class Engine:
             self.put_fact(fact)
 
     @classmethod
+    def with_index(
+        cls,
+        lexicon: Lexicon,
+        sources: Iterable[Source],
+        facts: list[Fact],
+        state: IndexState,
+        thresholds: Thresholds | None = None,
+    ) -> Engine:
+        """The engine ``Engine(lexicon, sources, facts, thresholds)`` builds, its index restored from ``state`` (what
+        :meth:`index_state` gave for those facts under that lexicon) instead of analysing the facts again."""
+        engine = cls(lexicon, sources, (), thresholds)
+        for fact in facts:
+            engine._check_sources(fact)
+            engine._facts[fact.id] = fact
+        if len(engine._facts) != len(facts):
+            raise ValueError("facts with the same id: build the engine afresh")
+        engine._matcher = Matcher.restored(lexicon, facts, state, thresholds)
+        return engine
+
+    def index_state(self) -> IndexState:
+        """The index as built from the facts given to the constructor, for :meth:`with_index` (see
+        :meth:`Matcher.state`)."""
+        return self._matcher.state()
+
+    @classmethod
     def from_data(cls, facts_dir: Path, seeds_dir: Path) -> Engine:
         """Load the lexicon, sources and curated facts from the data folders (raising on any invalid file)."""
         sources = load_sources(seeds_dir)
@@ -85,13 +110,16 @@ class Engine:
 
     def put_fact(self, fact: Fact) -> None:
         """Serve ``fact`` (new or changed); its citations must name registered sources."""
+        self._check_sources(fact)
+        self._facts[fact.id] = fact
+        self._matcher.add(fact)
+
+    def _check_sources(self, fact: Fact) -> None:
         # Membership per citation: `set - dict.keys()` would walk every registered source on every fact.
         for citation in fact.citations:
             if citation.source not in self._sources:
                 missing = {c.source for c in fact.citations if c.source not in self._sources}
                 raise ValueError(f"fact {fact.id!r} cites unknown sources {sorted(missing)}")
-        self._facts[fact.id] = fact
-        self._matcher.add(fact)
 
     def drop_fact(self, fact_id: str) -> None:
         """Stop serving ``fact_id`` (no-op when absent)."""

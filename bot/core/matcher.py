@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 from bot.core.lexicon import STOPWORDS, TEXT_BREAK, Lexicon, raw_tokens, raw_tokens_joined, stem
 from bot.core.models import Fact
 
-__all__ = ["Candidate", "Match", "MatchStatus", "Matcher", "Query", "Thresholds"]
+__all__ = ["Candidate", "IndexState", "Match", "MatchStatus", "Matcher", "Query", "Thresholds", "indexed_texts"]
 
 
 class MatchStatus(StrEnum):
@@ -79,6 +79,37 @@ class Query:
     weights: dict[str, float]
     weight: float  # the weights summed: the whole question
     text: str  # the tokens sorted and joined, as rapidfuzz's token_sort_ratio would arrange them
+
+
+@dataclass(frozen=True, slots=True)
+class IndexState:
+    """What indexing a list of facts computed, apart from the facts themselves: enough to rebuild the same
+    :class:`Matcher` without analysing their texts again (see :meth:`Matcher.state`)."""
+
+    fact_ids: list[str]  # in slot order: the order the facts were added
+    keys: list[str]  # per fact, its phrasing keys joined (see _IndexedFact)
+    mentions: list[tuple[str, ...]]  # per fact, the lexicon's entities it names
+    postings: dict[str, tuple[array[int], ...]]  # token -> slots, one sorted array per evidence credit
+    word_frequency: dict[str, int]  # raw words of the facts' texts -> how often they occur
+
+
+def indexed_texts(fact: Fact) -> tuple[str, ...]:
+    """Every text of ``fact`` that indexing reads: its phrasings, answer, main quote and speaker, then the quote and
+    speaker of each further citation. A fact with the same texts is indexed the same way."""
+    return (*_own_texts(fact), *_further_texts(fact))
+
+
+def _own_texts(fact: Fact) -> tuple[str, ...]:
+    """The texts a fact is matched on: its phrasings (question first), answer, main quote and its speaker."""
+    main = fact.citations[0]
+    return (fact.question, *fact.aliases, fact.answer, main.quote, main.speaker)
+
+
+def _further_texts(fact: Fact) -> tuple[str, ...]:
+    """The quotes and speakers of a fact's further citations: read only for the people and places they name."""
+    if len(fact.citations) == 1:  # most facts: no generator to run
+        return ()
+    return tuple(text for citation in fact.citations[1:] for text in (citation.quote, citation.speaker))
 
 
 @dataclass(slots=True)  # not frozen: a plain __init__ is cheaper, and it is private to the matcher
@@ -257,15 +288,12 @@ class Matcher:
         """Index ``fact``, replacing any earlier version with the same id."""
         if fact.id in self._slots:
             self.remove(fact.id)
-        citations = fact.citations
-        main = citations[0]
-        texts = (fact.question, *fact.aliases, fact.answer, main.quote, main.speaker)
+        texts = _own_texts(fact)
         evidence, keys, words = self._analyse(texts)
         entities = self._lexicon.entities
         named = entities.intersection(evidence)
-        if len(citations) > 1:
-            context = " ".join(f"{c.quote} {c.speaker}" for c in citations[1:])
-            named |= entities.intersection(self.tokens(context))
+        if len(fact.citations) > 1:
+            named |= entities.intersection(self.tokens(" ".join(_further_texts(fact))))
         mentions = tuple(sorted(named))
         indexed = _IndexedFact(fact.id, _PHRASING_SEPARATOR.join(keys), mentions, texts)
         postings_of = self._postings
@@ -331,6 +359,41 @@ class Matcher:
         """Index many facts."""
         for fact in facts:
             self.add(fact)
+
+    def state(self) -> IndexState:
+        """What indexing computed, to rebuild this matcher with :meth:`restored`. Only for a matcher that facts were
+        added to and never removed from (no slot free), as built from a list of facts; it shares this matcher's
+        arrays and counts, so encode it before the matcher changes."""
+        if self._free_slots or len(self._slots) != len(self._facts):
+            raise ValueError("the index has had facts removed; build it afresh to take its state")
+        facts = [indexed for indexed in self._facts if indexed is not None]
+        return IndexState(
+            fact_ids=[indexed.fact_id for indexed in facts],
+            keys=[indexed.keys for indexed in facts],
+            mentions=[indexed.mentions for indexed in facts],
+            postings=self._postings,
+            word_frequency=self._word_frequency,
+        )
+
+    @classmethod
+    def restored(
+        cls, lexicon: Lexicon, facts: list[Fact], state: IndexState, thresholds: Thresholds | None = None
+    ) -> Matcher:
+        """The matcher that adding ``facts`` in order would build, from the ``state`` such a matcher gave (under the
+        same lexicon and code; the caller vouches for that). Raises ValueError when ``state`` is not of ``facts``."""
+        if [fact.id for fact in facts] != state.fact_ids:
+            raise ValueError("the index state is of other facts")
+        if not len(state.keys) == len(state.mentions) == len(facts):
+            raise ValueError("the index state has a record per fact missing")
+        matcher = cls(lexicon, thresholds)
+        matcher._facts = [
+            _IndexedFact(fact.id, keys, mentions, _own_texts(fact))
+            for fact, keys, mentions in zip(facts, state.keys, state.mentions, strict=True)
+        ]
+        matcher._slots = {fact.id: slot for slot, fact in enumerate(facts)}
+        matcher._postings = state.postings
+        matcher._word_frequency = Counter(state.word_frequency)
+        return matcher
 
     def _indexed(self) -> Iterator[_IndexedFact]:
         """The indexed facts in the order they were (last) added."""

@@ -33,6 +33,7 @@ from bot.settings import Settings
 from bot.store import records, sql
 from bot.store.database import Database, Session
 from bot.store.export import facts_toml
+from bot.store.index_cache import build_engine, index_path
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR, sync_curated
 
@@ -178,7 +179,7 @@ class FactService:
                     served = await records.load_served_facts(session)
                     last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
                 data_version = await database.data_version()
-                engine = Engine(lexicon, sources.values(), served)
+                engine = build_engine(lexicon, sources.values(), served, index_path(settings.database_path))
             return cls(database, engine, last_audit_id, data_version)
         except BaseException:
             await database.close()

@@ -1,0 +1,195 @@
+"""The matcher's index as bytes, so a restart with nothing changed reads it instead of analysing every fact again.
+
+A file is only ever used for exactly the index it was made from: its key digests everything indexing depends
+on (the facts' indexed texts in order, the lexicon, the code that analyses them and the Python running it),
+and a checksum covers its contents. Anything else (another key, a damaged or foreign file) is refused with
+:class:`IndexFileError`, and the caller builds the index afresh. The format holds only text and integer
+arrays: reading it runs no code from the file.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import struct
+import sys
+import unicodedata
+from array import array
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.core import lexicon as lexicon_module
+from bot.core import matcher as matcher_module
+from bot.core import text as text_module
+from bot.core.lexicon import Lexicon
+from bot.core.matcher import IndexState, indexed_texts
+from bot.core.models import Fact
+
+__all__ = ["IndexFileError", "decode_index", "encode_index", "index_key"]
+
+_MAGIC = b"factbot-index\n"
+_FORMAT = 1
+_HEADER_SIZE = struct.Struct("<I")
+# Separators that no fact id, token, phrasing key or word holds (they are ASCII letters, digits, "_", "-",
+# spaces and "|"): records apart, and fields within a record.
+_RECORD = "\x1e"
+_FIELD = "\x1f"
+_ARRAY_TYPE = "i"
+_SECTIONS = 11
+_CONTENT_BATCH = 4096  # facts whose texts are joined and hashed in one update
+
+
+class IndexFileError(ValueError):
+    """The bytes are not an index for these facts under this lexicon and code (stale, damaged or foreign)."""
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The code and runtime indexing depends on: the normaliser, lexicon and matcher sources, this format, the
+    Unicode tables folding uses, and the machine's integer layout. Computed once per process."""
+    digest = hashlib.blake2b(digest_size=16)
+    for module in (text_module, lexicon_module, matcher_module, sys.modules[__name__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    runtime = (_FORMAT, sys.version, unicodedata.unidata_version, sys.byteorder, array(_ARRAY_TYPE).itemsize)
+    digest.update(repr(runtime).encode())
+    return digest.digest()
+
+
+def index_key(lexicon: Lexicon, facts: Iterable[Fact]) -> str:
+    """The key of the index built by adding ``facts`` in order under ``lexicon`` with this code."""
+    digest = hashlib.blake2b(_code_digest(), digest_size=32)
+    lexicon_parts = (sorted(lexicon.phrases.items()), sorted(lexicon.entities), sorted(lexicon.names))
+    digest.update(repr(lexicon_parts).encode())
+    batch: list[str] = []
+    for fact in facts:
+        batch.append(fact.id)
+        batch.extend(indexed_texts(fact))
+        batch.append(_RECORD)
+        if len(batch) >= _CONTENT_BATCH:
+            digest.update(_FIELD.join(batch).encode("utf-8", "surrogatepass"))
+            batch.clear()
+    digest.update(_FIELD.join(batch).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _ints(values: Iterable[int]) -> bytes:
+    return array(_ARRAY_TYPE, values).tobytes()
+
+
+def _texts(values: Iterable[str], separator: str) -> bytes:
+    return separator.join(values).encode("ascii")
+
+
+def _strings(section: bytes, separator: str) -> list[str]:
+    return section.decode("ascii").split(separator) if section else []
+
+
+def encode_index(state: IndexState, key: str) -> list[bytes]:
+    """``state`` under ``key`` (from :func:`index_key`), as the chunks of one file, to be written in order (not
+    joined: at 100,000 facts that would hold a second copy of the index in memory)."""
+    mention_sets = list(dict.fromkeys(state.mentions))  # facts share a few combinations of entities
+    mention_numbers = {mentions: number for number, mentions in enumerate(mention_sets)}
+    posting_lists = list(state.postings.values())
+    flat = [array(_ARRAY_TYPE) for _ in range(3)]
+    for postings in posting_lists:
+        for credit, slots in zip(flat, postings, strict=True):
+            credit.extend(slots)
+    sections = [
+        _texts(state.fact_ids, _RECORD),
+        _texts(state.keys, _RECORD),
+        _texts((" ".join(mentions) for mentions in mention_sets), _RECORD),
+        _ints(mention_numbers[mentions] for mentions in state.mentions),
+        _texts(state.postings, _FIELD),
+        _ints(len(slots) for postings in posting_lists for slots in postings),
+        *(credit.tobytes() for credit in flat),
+        _texts(state.word_frequency, _FIELD),
+        _ints(state.word_frequency.values()),
+    ]
+    checksum = hashlib.blake2b(digest_size=32)
+    for section in sections:
+        checksum.update(section)
+    header = {
+        "format": _FORMAT,
+        "key": key,
+        "checksum": checksum.hexdigest(),
+        "facts": len(state.fact_ids),
+        "sections": [len(section) for section in sections],
+    }
+    header_bytes = json.dumps(header).encode("ascii")
+    return [_MAGIC, _HEADER_SIZE.pack(len(header_bytes)), header_bytes, *sections]
+
+
+def _read_header(data: bytes) -> tuple[dict[str, object], int]:
+    if not data.startswith(_MAGIC):
+        raise IndexFileError("not an index file")
+    start = len(_MAGIC) + _HEADER_SIZE.size
+    try:
+        (size,) = _HEADER_SIZE.unpack_from(data, len(_MAGIC))
+        header = json.loads(data[start : start + size])
+    except (struct.error, ValueError) as error:
+        raise IndexFileError(f"unreadable header: {error}") from error
+    if not isinstance(header, dict) or header.get("format") != _FORMAT:
+        raise IndexFileError("another format of index file")
+    return header, start + size
+
+
+def decode_index(data: bytes, key: str) -> IndexState:
+    """The state encoded in ``data`` (the chunks of :func:`encode_index` joined), which must have been made under
+    ``key``; IndexFileError otherwise."""
+    header, body_at = _read_header(data)
+    if header.get("key") != key:
+        raise IndexFileError("made from other facts, another lexicon or other code")
+    body = memoryview(data)[body_at:]
+    if hashlib.blake2b(body, digest_size=32).hexdigest() != header.get("checksum"):
+        raise IndexFileError("damaged: its checksum does not match")
+    sizes = header.get("sections")
+    if not isinstance(sizes, list) or len(sizes) != _SECTIONS or sum(sizes) != len(body):
+        raise IndexFileError("damaged: its sections do not add up")
+    sections = []
+    at = 0
+    for size in sizes:
+        sections.append(bytes(body[at : at + size]))
+        at += size
+    try:
+        return _state_of(sections, header.get("facts"))
+    except (ValueError, IndexError, UnicodeDecodeError) as error:
+        raise IndexFileError(f"damaged: {error}") from error
+
+
+def _state_of(sections: list[bytes], fact_count: object) -> IndexState:
+    ids, keys, mention_text, mention_numbers, tokens_text, lengths_bytes, *credit_bytes, words, counts = sections
+    fact_ids = _strings(ids, _RECORD)
+    # Split only when there are facts: a fact's keys, like a set of mentions, may be "" and is still one record.
+    phrasing_keys = keys.decode("ascii").split(_RECORD) if fact_ids else []
+    mention_sets = [tuple(text.split()) for text in mention_text.decode("ascii").split(_RECORD)] if fact_ids else []
+    mentions = list(map(mention_sets.__getitem__, array(_ARRAY_TYPE, mention_numbers)))
+    if not len(fact_ids) == len(phrasing_keys) == len(mentions) == fact_count:
+        raise ValueError("fact records do not match their count")
+    tokens = _strings(tokens_text, _FIELD)
+    lengths = array(_ARRAY_TYPE, lengths_bytes)
+    credits = [array(_ARRAY_TYPE, credit) for credit in credit_bytes]
+    if len(lengths) != 3 * len(tokens):
+        raise ValueError("postings do not match their tokens")
+    postings: dict[str, tuple[array[int], ...]] = {}
+    starts = [0, 0, 0]
+    for index, token in enumerate(tokens):
+        lists = []
+        for credit in range(3):
+            end = starts[credit] + lengths[3 * index + credit]
+            lists.append(credits[credit][starts[credit] : end])
+            starts[credit] = end
+        postings[token] = tuple(lists)
+    if starts != [len(credit) for credit in credits]:
+        raise ValueError("postings do not add up")
+    words_list = _strings(words, _FIELD)
+    word_counts = array(_ARRAY_TYPE, counts)
+    if len(words_list) != len(word_counts):
+        raise ValueError("words do not match their counts")
+    return IndexState(
+        fact_ids=fact_ids,
+        keys=phrasing_keys,
+        mentions=mentions,
+        postings=postings,
+        word_frequency=dict(zip(words_list, word_counts, strict=True)),
+    )

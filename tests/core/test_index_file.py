@@ -1,0 +1,117 @@
+"""The index as bytes: a restored engine is the engine building would give, and any other file is refused."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.bench.synthetic import generate
+from bot.core.engine import Engine
+from bot.core.evaluation import load_cases
+from bot.core.index_file import IndexFileError, decode_index, encode_index, index_key
+from bot.core.models import Fact
+from bot.settings import PROJECT_ROOT
+
+QUESTIONS = [
+    case.q
+    for name in ("paraphrases", "blind", "blind2")
+    for case in load_cases(PROJECT_ROOT / "eval" / f"{name}.jsonl")
+]
+
+
+def _round_trip(engine: Engine, facts: list[Fact]) -> Engine:
+    key = index_key(engine.lexicon, facts)
+    data = b"".join(encode_index(engine.index_state(), key))
+    return Engine.with_index(engine.lexicon, engine.sources.values(), facts, decode_index(data, key))
+
+
+def _encoded(engine: Engine) -> bytes:
+    facts = list(engine.facts.values())
+    return b"".join(encode_index(engine.index_state(), index_key(engine.lexicon, facts)))
+
+
+def test_a_restored_curated_engine_answers_and_completes_exactly_as_the_built_one(fresh_engine: Engine) -> None:
+    facts = list(fresh_engine.facts.values())
+    assert any(len(fact.citations) > 1 for fact in facts)  # further citations' names are part of the state
+    restored = _round_trip(fresh_engine, facts)
+    assert restored.index_state() == fresh_engine.index_state()
+    assert restored.facts == fresh_engine.facts
+    for question in QUESTIONS:
+        assert restored.ask(question) == fresh_engine.ask(question), question
+        partial = question[: len(question) // 2]
+        assert restored.complete(partial) == fresh_engine.complete(partial), partial
+    # and it stays an ordinary engine: changes reach its index
+    gone = facts[0]
+    restored.drop_fact(gone.id)
+    assert all(s.fact_id != gone.id for s in restored.complete(gone.question))
+
+
+def test_a_restored_synthetic_base_has_the_same_state() -> None:
+    base = generate(400, seed=5)
+    built = Engine(base.lexicon, base.sources, base.facts)
+    restored = _round_trip(built, base.facts)
+    assert restored.index_state() == built.index_state()
+    for question in base.questions(100):
+        assert restored.ask(question.text) == built.ask(question.text)
+
+
+def test_an_empty_base_round_trips(fresh_engine: Engine) -> None:
+    empty = Engine(fresh_engine.lexicon, fresh_engine.sources.values())
+    assert _round_trip(empty, []).index_state() == empty.index_state()
+
+
+def test_the_key_follows_every_indexed_text_the_order_and_the_lexicon(fresh_engine: Engine) -> None:
+    facts = list(fresh_engine.facts.values())
+    lexicon = fresh_engine.lexicon
+    key = index_key(lexicon, facts)
+    assert index_key(lexicon, [fact.model_copy() for fact in facts]) == key
+    cited_twice = next(i for i, fact in enumerate(facts) if len(fact.citations) > 1)
+    fact = facts[cited_twice]
+    further = fact.citations[1].model_copy(update={"speaker": fact.citations[1].speaker + " Jr."})
+    changes = [
+        fact.model_copy(update={"aliases": (*fact.aliases, "one more way to ask")}),
+        fact.model_copy(update={"answer": fact.answer + " Indeed."}),
+        fact.model_copy(update={"citations": (fact.citations[0], further, *fact.citations[2:])}),
+    ]
+    for changed in changes:
+        assert index_key(lexicon, [*facts[:cited_twice], changed, *facts[cited_twice + 1 :]]) != key
+    assert index_key(lexicon, facts[::-1]) != key
+    assert index_key(lexicon, facts[:-1]) != key
+    assert index_key(dataclasses.replace(lexicon, entities=lexicon.entities - {"putin"}), facts) != key
+    # Off-topic names are checked when answering, not indexed: they leave the index as it is.
+    assert index_key(dataclasses.replace(lexicon, off_topic=frozenset()), facts) == key
+
+
+def test_a_file_made_under_another_key_is_refused(fresh_engine: Engine) -> None:
+    with pytest.raises(IndexFileError, match="other facts"):
+        decode_index(_encoded(fresh_engine), "another key")
+
+
+def test_damaged_or_foreign_bytes_are_refused(fresh_engine: Engine) -> None:
+    data = _encoded(fresh_engine)
+    key = index_key(fresh_engine.lexicon, list(fresh_engine.facts.values()))
+    flipped = bytearray(data)
+    flipped[-5] ^= 0x01
+    for damaged in (bytes(flipped), data[:-1], data + b"\0", data[: len(data) // 2], b"", b"SQLite format 3\0"):
+        with pytest.raises(IndexFileError):
+            decode_index(damaged, key)
+    other_format = data.replace(b'"format": 1', b'"format": 9', 1)
+    with pytest.raises(IndexFileError, match="another format"):
+        decode_index(other_format, key)
+
+
+def test_a_state_is_only_restored_over_its_own_facts(fresh_engine: Engine) -> None:
+    facts = list(fresh_engine.facts.values())
+    state = fresh_engine.index_state()
+    with pytest.raises(ValueError, match="other facts"):
+        Engine.with_index(fresh_engine.lexicon, fresh_engine.sources.values(), facts[1:], state)
+    short = dataclasses.replace(state, keys=state.keys[1:])
+    with pytest.raises(ValueError, match="record per fact"):
+        Engine.with_index(fresh_engine.lexicon, fresh_engine.sources.values(), facts, short)
+
+
+def test_no_state_is_taken_once_facts_were_removed(fresh_engine: Engine) -> None:
+    fresh_engine.drop_fact(next(iter(fresh_engine.facts)))
+    with pytest.raises(ValueError, match="removed"):
+        fresh_engine.index_state()

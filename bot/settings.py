@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     ask_cooldown_seconds: float = Field(default=3.0, ge=0)
     ask_cooldown_rate: int = Field(default=5, ge=1)
+    # From this many facts, building the index at start-up is shared with a helper process (on a machine with
+    # more than one core); 0 never starts one.
+    index_helper_min_facts: int = Field(default=20_000, ge=0)
 
     @field_validator("moderator_role_ids", mode="before")
     @classmethod

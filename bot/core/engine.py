@@ -67,13 +67,17 @@ class Engine:
         """The engine ``Engine(lexicon, sources, facts, thresholds)`` builds, its index restored from ``state`` (what
         :meth:`index_state` gave for those facts under that lexicon) instead of analysing the facts again."""
         engine = cls(lexicon, sources, (), thresholds)
-        for fact in facts:
-            engine._check_sources(fact)
-            engine._facts[fact.id] = fact
-        if len(engine._facts) != len(facts):
-            raise ValueError("facts with the same id: build the engine afresh")
-        engine._matcher = Matcher.restored(lexicon, facts, state, thresholds)
+        engine.absorb(facts, state)
         return engine
+
+    def absorb(self, facts: list[Fact], state: IndexState) -> None:
+        """Serve ``facts`` after those served already (none of them among them), their index taken from
+        ``state``: what :meth:`index_state` gave for an engine over exactly those facts (see
+        :meth:`Matcher.absorb`). The result is the engine that serving them one by one would make."""
+        for fact in facts:
+            self._check_sources(fact)
+        self._matcher.absorb(facts, state)
+        self._facts.update((fact.id, fact) for fact in facts)
 
     def index_state(self) -> IndexState:
         """The index as built from the facts given to the constructor, for :meth:`with_index` (see

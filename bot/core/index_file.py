@@ -26,7 +26,7 @@ from bot.core.lexicon import Lexicon
 from bot.core.matcher import IndexState, indexed_texts
 from bot.core.models import Fact
 
-__all__ = ["IndexFileError", "decode_index", "encode_index", "index_key"]
+__all__ = ["IndexFileError", "content_digest", "decode_index", "encode_index", "index_key"]
 
 _MAGIC = b"factbot-index\n"
 _FORMAT = 1
@@ -56,11 +56,9 @@ def _code_digest() -> bytes:
     return digest.digest()
 
 
-def index_key(lexicon: Lexicon, facts: Iterable[Fact]) -> str:
-    """The key of the index built by adding ``facts`` in order under ``lexicon`` with this code."""
-    digest = hashlib.blake2b(_code_digest(), digest_size=32)
-    lexicon_parts = (sorted(lexicon.phrases.items()), sorted(lexicon.entities), sorted(lexicon.names))
-    digest.update(repr(lexicon_parts).encode())
+def content_digest(facts: Iterable[Fact]) -> bytes:
+    """A digest of every indexed text of ``facts``, in order (see :func:`bot.core.matcher.indexed_texts`)."""
+    digest = hashlib.blake2b(digest_size=32)
     batch: list[str] = []
     for fact in facts:
         batch.append(fact.id)
@@ -70,6 +68,17 @@ def index_key(lexicon: Lexicon, facts: Iterable[Fact]) -> str:
             digest.update(_FIELD.join(batch).encode("utf-8", "surrogatepass"))
             batch.clear()
     digest.update(_FIELD.join(batch).encode("utf-8", "surrogatepass"))
+    return digest.digest()
+
+
+def index_key(lexicon: Lexicon, contents: Iterable[bytes]) -> str:
+    """The key of the index built under ``lexicon`` with this code by adding, in order, the runs of facts whose
+    :func:`content_digest` values are ``contents`` (a base may be digested in parts, then indexed in parts)."""
+    digest = hashlib.blake2b(_code_digest(), digest_size=32)
+    lexicon_parts = (sorted(lexicon.phrases.items()), sorted(lexicon.entities), sorted(lexicon.names))
+    digest.update(repr(lexicon_parts).encode())
+    for content in contents:
+        digest.update(content)
     return digest.hexdigest()
 
 
@@ -114,6 +123,7 @@ def encode_index(state: IndexState, key: str) -> list[bytes]:
         "key": key,
         "checksum": checksum.hexdigest(),
         "facts": len(state.fact_ids),
+        "first_slot": state.first_slot,
         "sections": [len(section) for section in sections],
     }
     header_bytes = json.dumps(header).encode("ascii")
@@ -152,12 +162,12 @@ def decode_index(data: bytes, key: str) -> IndexState:
         sections.append(bytes(body[at : at + size]))
         at += size
     try:
-        return _state_of(sections, header.get("facts"))
+        return _state_of(sections, header.get("facts"), header.get("first_slot"))
     except (ValueError, IndexError, UnicodeDecodeError) as error:
         raise IndexFileError(f"damaged: {error}") from error
 
 
-def _state_of(sections: list[bytes], fact_count: object) -> IndexState:
+def _state_of(sections: list[bytes], fact_count: object, first_slot: object) -> IndexState:
     ids, keys, mention_text, mention_numbers, tokens_text, lengths_bytes, *credit_bytes, words, counts = sections
     fact_ids = _strings(ids, _RECORD)
     # Split only when there are facts: a fact's keys, like a set of mentions, may be "" and is still one record.
@@ -166,6 +176,8 @@ def _state_of(sections: list[bytes], fact_count: object) -> IndexState:
     mentions = list(map(mention_sets.__getitem__, array(_ARRAY_TYPE, mention_numbers)))
     if not len(fact_ids) == len(phrasing_keys) == len(mentions) == fact_count:
         raise ValueError("fact records do not match their count")
+    if not isinstance(first_slot, int) or first_slot < 0:
+        raise ValueError(f"no first slot: {first_slot!r}")
     tokens = _strings(tokens_text, _FIELD)
     lengths = array(_ARRAY_TYPE, lengths_bytes)
     credits = [array(_ARRAY_TYPE, credit) for credit in credit_bytes]
@@ -192,4 +204,5 @@ def _state_of(sections: list[bytes], fact_count: object) -> IndexState:
         mentions=mentions,
         postings=postings,
         word_frequency=dict(zip(words_list, word_counts, strict=True)),
+        first_slot=first_slot,
     )

@@ -11,6 +11,7 @@ person the fact never mentions lowers it, and a name the article never mentions 
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 import math
 from array import array
@@ -91,6 +92,17 @@ class IndexState:
     mentions: list[tuple[str, ...]]  # per fact, the lexicon's entities it names
     postings: dict[str, tuple[array[int], ...]]  # token -> slots, one sorted array per evidence credit
     word_frequency: dict[str, int]  # raw words of the facts' texts -> how often they occur
+    first_slot: int = 0  # the slot of the first fact: the postings number the facts from it
+
+    def moved_to(self, first_slot: int) -> IndexState:
+        """The same state with the facts numbered from ``first_slot``: as a part of an index built in parts
+        holds them (see :meth:`Matcher.absorb`)."""
+        offset = first_slot - self.first_slot
+        postings = {
+            token: tuple(array("i", map(offset.__add__, slots)) for slots in lists)
+            for token, lists in self.postings.items()
+        }
+        return dataclasses.replace(self, postings=postings, first_slot=first_slot)
 
 
 def indexed_texts(fact: Fact) -> tuple[str, ...]:
@@ -361,7 +373,7 @@ class Matcher:
             self.add(fact)
 
     def state(self) -> IndexState:
-        """What indexing computed, to rebuild this matcher with :meth:`restored`. Only for a matcher that facts were
+        """What indexing computed, to rebuild this matcher with :meth:`absorb`. Only for a matcher that facts were
         added to and never removed from (no slot free), as built from a list of facts; it shares this matcher's
         arrays and counts, so encode it before the matcher changes."""
         if self._free_slots or len(self._slots) != len(self._facts):
@@ -375,25 +387,41 @@ class Matcher:
             word_frequency=self._word_frequency,
         )
 
-    @classmethod
-    def restored(
-        cls, lexicon: Lexicon, facts: list[Fact], state: IndexState, thresholds: Thresholds | None = None
-    ) -> Matcher:
-        """The matcher that adding ``facts`` in order would build, from the ``state`` such a matcher gave (under the
-        same lexicon and code; the caller vouches for that). Raises ValueError when ``state`` is not of ``facts``."""
+    def absorb(self, facts: list[Fact], state: IndexState) -> None:
+        """Index ``facts`` after those already here, taking their analysis from ``state``: what a matcher over
+        exactly those facts (same lexicon and code) gave. The result is what adding them one by one would make,
+        so an index can be built in parts (say, in two processes) and put together; a ``state`` numbering its
+        facts from the slot the first of them gets here (see :meth:`IndexState.moved_to`) is taken over as it is.
+        Raises ValueError when ``state`` is not of ``facts`` or a fact is indexed already.
+        """
+        if self._free_slots or len(self._slots) != len(self._facts):
+            raise ValueError("the index has had facts removed; build it afresh to add an index state to it")
         if [fact.id for fact in facts] != state.fact_ids:
             raise ValueError("the index state is of other facts")
         if not len(state.keys) == len(state.mentions) == len(facts):
             raise ValueError("the index state has a record per fact missing")
-        matcher = cls(lexicon, thresholds)
-        matcher._facts = [
+        first = len(self._facts)
+        if not self._slots.keys().isdisjoint(state.fact_ids) or len(set(state.fact_ids)) != len(facts):
+            raise ValueError("facts with the same id: build the index afresh")
+        self._facts += [
             _IndexedFact(fact.id, keys, mentions, _own_texts(fact))
             for fact, keys, mentions in zip(facts, state.keys, state.mentions, strict=True)
         ]
-        matcher._slots = {fact.id: slot for slot, fact in enumerate(facts)}
-        matcher._postings = state.postings
-        matcher._word_frequency = Counter(state.word_frequency)
-        return matcher
+        if state.first_slot != first:
+            state = state.moved_to(first)
+        self._slots.update((fact.id, slot) for slot, fact in enumerate(facts, start=first))
+        if not self._postings:  # nothing to put together with: the arrays are used as they are
+            self._postings = dict(state.postings)
+        else:
+            for token, postings in state.postings.items():
+                held = self._postings.get(token)
+                if held is None:
+                    held = self._postings[token] = (array("i"), array("i"), array("i"))
+                for credit, slots in zip(held, postings, strict=True):
+                    credit.extend(slots)  # the new slots are above every slot held: the arrays stay sorted
+        self._word_frequency.update(state.word_frequency)
+        self._vocabulary_stale = True
+        self._weights.clear()
 
     def _indexed(self) -> Iterator[_IndexedFact]:
         """The indexed facts in the order they were (last) added."""

@@ -75,8 +75,9 @@ class Database:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def open(cls, path: Path) -> Database:
-        """Open (creating the file and its folder if needed) and migrate to the latest schema."""
+    async def open(cls, path: Path, migrate: bool = True) -> Database:
+        """Open (creating the file and its folder if needed) and migrate to the latest schema (unless ``migrate``
+        is false: a reader of a database another process keeps up to date)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: sqlite3 must not open transactions behind our back; we issue BEGIN ourselves.
         connection = aiosqlite.connect(path, isolation_level=None)
@@ -89,7 +90,8 @@ class Database:
             database = cls(connection, path)
             for pragma in sql.CONNECTION_PRAGMAS:
                 await database._session.execute(pragma)
-            await database._migrate()
+            if migrate:
+                await database._migrate()
         except BaseException:
             await connection.close()
             raise

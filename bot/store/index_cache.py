@@ -1,27 +1,35 @@
-"""The engine's index kept in a file beside the database, so a restart with nothing changed skips analysing
-every fact again (most of the start-up time of a large base).
+"""Building the engine at start-up fast: the index kept in a file beside the database, so a restart with nothing
+changed skips analysing every fact again, and, when the index must be built, a helper process indexing the
+later half of a large base while this process indexes the first.
 
 The file is a cache: it may be deleted at any time, and one that does not match the facts exactly (see
-:mod:`bot.core.index_file`) is ignored and replaced. The database stays the only record of the facts.
+:mod:`bot.core.index_file`) is ignored and replaced. The database stays the only record of the facts. The
+helper's index is checked the same way; if it fails or is of other facts, this process indexes them itself.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from bot.core.engine import Engine
-from bot.core.index_file import IndexFileError, decode_index, encode_index, index_key
+from bot.core.index_file import IndexFileError, content_digest, decode_index, encode_index, index_key
 from bot.core.lexicon import Lexicon
+from bot.core.matcher import IndexState
 from bot.core.models import Fact, Source
 
-__all__ = ["INDEX_SUFFIX", "build_engine", "index_path"]
+__all__ = ["INDEX_SUFFIX", "IndexHelper", "build_engine", "index_path", "split_point"]
 
 INDEX_SUFFIX = ".index"
 logger = logging.getLogger(__name__)
+# A helper still running after this long is stopped, and this process indexes its facts itself.
+_HELPER_TIMEOUT_SECONDS = 300.0
+_STDERR_SHOWN = 2000  # characters of a failed helper's error output that are logged
 
 
 def index_path(database_path: Path) -> Path:
@@ -29,11 +37,68 @@ def index_path(database_path: Path) -> Path:
     return database_path.with_name(database_path.name + INDEX_SUFFIX)
 
 
-def build_engine(lexicon: Lexicon, sources: Iterable[Source], facts: list[Fact], path: Path) -> Engine:
-    """The engine over ``facts``, its index read from ``path`` when that holds exactly this index; otherwise
-    built, and written to ``path`` for the next start (a failure to write is logged, not raised)."""
+def split_point(fact_count: int) -> int:
+    """Where a base of ``fact_count`` facts is cut in two for indexing (and for its key): the helper takes the
+    facts from here on."""
+    return fact_count // 2
+
+
+class IndexHelper:
+    """A helper process (:mod:`bot.store.index_helper`) indexing the served facts from ``first`` on."""
+
+    def __init__(self, process: asyncio.subprocess.Process, first: int) -> None:
+        self._process = process
+        self.first = first
+
+    @classmethod
+    async def start(cls, database_path: Path, lexicon_path: Path, first: int) -> IndexHelper | None:
+        """Start a helper (None, logged, when the process cannot be started)."""
+        arguments = ("-m", "bot.store.index_helper", str(database_path), str(lexicon_path), str(first))
+        try:
+            process = await asyncio.create_subprocess_exec(
+                sys.executable, *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+            )
+        except OSError as error:
+            logger.warning("Could not start an index helper (%s); indexing in this process alone", error)
+            return None
+        return cls(process, first)
+
+    async def state(self, key: str) -> IndexState | None:
+        """The helper's index, if it finished and its key is ``key``; None otherwise (logged)."""
+        try:
+            output, errors = await asyncio.wait_for(self._process.communicate(), _HELPER_TIMEOUT_SECONDS)
+        except TimeoutError:
+            logger.warning("The index helper took over %.0f s and was stopped", _HELPER_TIMEOUT_SECONDS)
+            await self.stop()
+            return None
+        if self._process.returncode != 0:
+            shown = errors.decode("utf-8", "replace")[-_STDERR_SHOWN:]
+            logger.warning("The index helper failed (exit status %s): %s", self._process.returncode, shown)
+            return None
+        try:
+            return decode_index(output, key)
+        except IndexFileError as error:
+            logger.info("The index helper's index is not used (%s)", error)
+            return None
+
+    async def stop(self) -> None:
+        """Stop the helper if it still runs, and reap it."""
+        if self._process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self._process.kill()
+        await self._process.wait()
+
+
+async def build_engine(
+    lexicon: Lexicon, sources: Iterable[Source], facts: list[Fact], path: Path, helper: IndexHelper | None = None
+) -> Engine:
+    """The engine over ``facts``: its index read from ``path`` when that holds exactly this index; otherwise
+    built (the facts from ``helper.first`` on by ``helper``, when given and it cuts where :func:`split_point` does)
+    and written to ``path`` for the next start (a failure to write is logged, not raised)."""
     sources = list(sources)
-    key = index_key(lexicon, facts)
+    first, later = facts[: split_point(len(facts))], facts[split_point(len(facts)) :]
+    contents = [content_digest(first), content_digest(later)]
+    key = index_key(lexicon, contents)
     try:
         state = decode_index(path.read_bytes(), key)
         engine = Engine.with_index(lexicon, sources, facts, state)
@@ -44,7 +109,17 @@ def build_engine(lexicon: Lexicon, sources: Iterable[Source], facts: list[Fact],
     else:
         logger.info("Read the index of %d facts from %s", len(facts), path)
         return engine
-    engine = Engine(lexicon, sources, facts)
+    if helper is not None and helper.first == len(first):
+        engine = Engine(lexicon, sources, first)
+        helped = await helper.state(index_key(lexicon, contents[1:]))
+        if helped is not None:
+            engine.absorb(later, helped)
+            logger.info("Indexed %d facts here and %d in a helper process", len(first), len(later))
+        else:
+            for fact in later:
+                engine.put_fact(fact)
+    else:
+        engine = Engine(lexicon, sources, facts)
     try:
         _write_atomically(path, encode_index(engine.index_state(), key))
     except OSError as error:

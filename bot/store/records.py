@@ -285,8 +285,11 @@ async def load_fact_records(session: Session) -> dict[str, FactRecord]:
     return {record.fact.id: record for record in await _load(session, _Reader.record, sql.SELECT_FACTS, every=True)}
 
 
-async def load_served_facts(session: Session) -> list[Fact]:
-    """Every served fact, in the order they were first stored (what the engine answers from)."""
+async def load_served_facts(session: Session, first: int = 0) -> list[Fact]:
+    """Every served fact, in the order they were first stored (what the engine answers from); or only those from
+    position ``first`` on."""
+    if first:
+        return await _load(session, _Reader.fact, sql.SELECT_SERVED_FACTS_FROM, (first,))
     return await _load(session, _Reader.fact, sql.SELECT_SERVED_FACTS, every=True)
 
 

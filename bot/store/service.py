@@ -13,6 +13,7 @@ import dataclasses
 import gc
 import json
 import logging
+import os
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from bot.settings import Settings
 from bot.store import records, sql
 from bot.store.database import Database, Session
 from bot.store.export import facts_toml
-from bot.store.index_cache import build_engine, index_path
+from bot.store.index_cache import IndexHelper, build_engine, index_path, split_point
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR, sync_curated
 
@@ -153,6 +154,20 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+async def _index_helper(database: Database, settings: Settings) -> IndexHelper | None:
+    """A helper process indexing the later half of the facts, started before this process reads them, when the
+    base is large enough and there is a core to spare for it. Its index is only needed when the index file is not
+    current, which is not known until the facts are read; otherwise it is stopped unused."""
+    minimum = settings.index_helper_min_facts
+    if not minimum or (os.cpu_count() or 1) < 2:
+        return None
+    async with database.read() as session:
+        count: int = await session.fetch_value(sql.SELECT_SERVED_FACT_COUNT)
+    if count < minimum:
+        return None
+    return await IndexHelper.start(settings.database_path, settings.facts_dir / LEXICON_FILE, split_point(count))
+
+
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
@@ -173,13 +188,19 @@ class FactService:
             async with database.write() as session:
                 changes = await sync_curated(session, seeds, curated, now())
             logger.info("Synced the curated files into %s: %d fact change(s)", settings.database_path, changes)
-            with _collector_paused():
-                async with database.read() as session:
-                    sources = await records.load_sources(session)
-                    served = await records.load_served_facts(session)
-                    last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
-                data_version = await database.data_version()
-                engine = build_engine(lexicon, sources.values(), served, index_path(settings.database_path))
+            helper = await _index_helper(database, settings)
+            try:
+                with _collector_paused():
+                    async with database.read() as session:
+                        sources = await records.load_sources(session)
+                        served = await records.load_served_facts(session)
+                        last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
+                    data_version = await database.data_version()
+                    path = index_path(settings.database_path)
+                    engine = await build_engine(lexicon, sources.values(), served, path, helper)
+            finally:
+                if helper is not None:
+                    await helper.stop()
             return cls(database, engine, last_audit_id, data_version)
         except BaseException:
             await database.close()

@@ -44,6 +44,8 @@ __all__ = [
     "SELECT_PHRASING_OWNER",
     "SELECT_REMOVED_FACTS",
     "SELECT_SERVED_FACTS",
+    "SELECT_SERVED_FACTS_FROM",
+    "SELECT_SERVED_FACT_COUNT",
     "SELECT_SOURCE",
     "SELECT_SOURCES",
     "SELECT_SOURCES_OF",
@@ -216,6 +218,9 @@ SELECT_SERVED_FACTS = """
     SELECT id, question, answer, tags, origin, curated_file, updated_by, updated_at
     FROM facts WHERE removed_at IS NULL ORDER BY rowid
 """
+# The served facts from a position on (the first is 0), in the same order.
+SELECT_SERVED_FACTS_FROM = f"{SELECT_SERVED_FACTS} LIMIT -1 OFFSET ?"
+SELECT_SERVED_FACT_COUNT = "SELECT COUNT(*) FROM facts WHERE removed_at IS NULL"
 SELECT_REMOVED_FACTS = f"SELECT {_FACT_COLUMNS} FROM facts WHERE removed_at IS NOT NULL ORDER BY rowid"
 # What a curated sync needs: every curated fact, the facts with these ids (a JSON array: those in the files), and
 # every fact citing one of these sources (a JSON array: the sources whose text changed).

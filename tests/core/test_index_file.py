@@ -9,7 +9,8 @@ import pytest
 from bot.bench.synthetic import generate
 from bot.core.engine import Engine
 from bot.core.evaluation import load_cases
-from bot.core.index_file import IndexFileError, decode_index, encode_index, index_key
+from bot.core.index_file import IndexFileError, content_digest, decode_index, encode_index, index_key
+from bot.core.lexicon import Lexicon
 from bot.core.models import Fact
 from bot.settings import PROJECT_ROOT
 
@@ -20,15 +21,19 @@ QUESTIONS = [
 ]
 
 
+def _key(lexicon: Lexicon, facts: list[Fact]) -> str:
+    return index_key(lexicon, [content_digest(facts)])
+
+
 def _round_trip(engine: Engine, facts: list[Fact]) -> Engine:
-    key = index_key(engine.lexicon, facts)
+    key = _key(engine.lexicon, facts)
     data = b"".join(encode_index(engine.index_state(), key))
     return Engine.with_index(engine.lexicon, engine.sources.values(), facts, decode_index(data, key))
 
 
 def _encoded(engine: Engine) -> bytes:
     facts = list(engine.facts.values())
-    return b"".join(encode_index(engine.index_state(), index_key(engine.lexicon, facts)))
+    return b"".join(encode_index(engine.index_state(), _key(engine.lexicon, facts)))
 
 
 def test_a_restored_curated_engine_answers_and_completes_exactly_as_the_built_one(fresh_engine: Engine) -> None:
@@ -56,6 +61,39 @@ def test_a_restored_synthetic_base_has_the_same_state() -> None:
         assert restored.ask(question.text) == built.ask(question.text)
 
 
+@pytest.mark.parametrize("cut", [0, 1, 200, 399, 400])
+def test_an_index_built_in_two_parts_is_the_index_built_in_one(cut: int) -> None:
+    base = generate(400, seed=7)
+    built = Engine(base.lexicon, base.sources, base.facts)
+    first = Engine(base.lexicon, base.sources, base.facts[:cut])
+    later = Engine(base.lexicon, base.sources, base.facts[cut:])
+    # As a helper process sends it: numbered from where it goes, through the file format.
+    key = _key(base.lexicon, base.facts[cut:])
+    moved = decode_index(b"".join(encode_index(later.index_state().moved_to(cut), key)), key)
+    assert moved.first_slot == cut
+    again = Engine(base.lexicon, base.sources, base.facts[:cut])
+    again.absorb(base.facts[cut:], moved)
+    first.absorb(base.facts[cut:], later.index_state())  # numbered from 0: moved when absorbed
+    for engine in (first, again):
+        assert engine.index_state() == built.index_state()
+        assert engine.facts == built.facts and list(engine.facts) == list(built.facts)
+    for question in base.questions(60):
+        assert first.ask(question.text) == again.ask(question.text) == built.ask(question.text)
+
+
+def test_a_part_is_only_absorbed_over_its_own_facts_after_different_ones(fresh_engine: Engine) -> None:
+    facts = list(fresh_engine.facts.values())
+    lexicon, sources = fresh_engine.lexicon, fresh_engine.sources.values()
+    part = Engine(lexicon, sources, facts[5:]).index_state()
+    engine = Engine(lexicon, sources, facts[:6])  # facts[5] is in both
+    before = engine.index_state()
+    with pytest.raises(ValueError, match="same id"):
+        engine.absorb(facts[5:], part)
+    with pytest.raises(ValueError, match="other facts"):
+        engine.absorb(facts[6:], part)
+    assert engine.index_state() == before and len(engine.facts) == 6
+
+
 def test_an_empty_base_round_trips(fresh_engine: Engine) -> None:
     empty = Engine(fresh_engine.lexicon, fresh_engine.sources.values())
     assert _round_trip(empty, []).index_state() == empty.index_state()
@@ -64,8 +102,8 @@ def test_an_empty_base_round_trips(fresh_engine: Engine) -> None:
 def test_the_key_follows_every_indexed_text_the_order_and_the_lexicon(fresh_engine: Engine) -> None:
     facts = list(fresh_engine.facts.values())
     lexicon = fresh_engine.lexicon
-    key = index_key(lexicon, facts)
-    assert index_key(lexicon, [fact.model_copy() for fact in facts]) == key
+    key = _key(lexicon, facts)
+    assert _key(lexicon, [fact.model_copy() for fact in facts]) == key
     cited_twice = next(i for i, fact in enumerate(facts) if len(fact.citations) > 1)
     fact = facts[cited_twice]
     further = fact.citations[1].model_copy(update={"speaker": fact.citations[1].speaker + " Jr."})
@@ -75,12 +113,12 @@ def test_the_key_follows_every_indexed_text_the_order_and_the_lexicon(fresh_engi
         fact.model_copy(update={"citations": (fact.citations[0], further, *fact.citations[2:])}),
     ]
     for changed in changes:
-        assert index_key(lexicon, [*facts[:cited_twice], changed, *facts[cited_twice + 1 :]]) != key
-    assert index_key(lexicon, facts[::-1]) != key
-    assert index_key(lexicon, facts[:-1]) != key
-    assert index_key(dataclasses.replace(lexicon, entities=lexicon.entities - {"putin"}), facts) != key
+        assert _key(lexicon, [*facts[:cited_twice], changed, *facts[cited_twice + 1 :]]) != key
+    assert _key(lexicon, facts[::-1]) != key
+    assert _key(lexicon, facts[:-1]) != key
+    assert _key(dataclasses.replace(lexicon, entities=lexicon.entities - {"putin"}), facts) != key
     # Off-topic names are checked when answering, not indexed: they leave the index as it is.
-    assert index_key(dataclasses.replace(lexicon, off_topic=frozenset()), facts) == key
+    assert _key(dataclasses.replace(lexicon, off_topic=frozenset()), facts) == key
 
 
 def test_a_file_made_under_another_key_is_refused(fresh_engine: Engine) -> None:
@@ -90,7 +128,7 @@ def test_a_file_made_under_another_key_is_refused(fresh_engine: Engine) -> None:
 
 def test_damaged_or_foreign_bytes_are_refused(fresh_engine: Engine) -> None:
     data = _encoded(fresh_engine)
-    key = index_key(fresh_engine.lexicon, list(fresh_engine.facts.values()))
+    key = _key(fresh_engine.lexicon, list(fresh_engine.facts.values()))
     flipped = bytearray(data)
     flipped[-5] ^= 0x01
     for damaged in (bytes(flipped), data[:-1], data + b"\0", data[: len(data) // 2], b"", b"SQLite format 3\0"):

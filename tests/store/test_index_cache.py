@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from pathlib import Path
 
 import pytest
 
+from bot.core.datafiles import LEXICON_FILE
 from bot.settings import Settings
 from bot.store import FactService
-from bot.store.index_cache import index_path
+from bot.store.index_cache import IndexHelper, build_engine, index_path, split_point
 from tests.store.helpers import draft
 
 QUESTIONS = ["did russia accept?", "what did rubio say about mean girls", "who arrived on thursday", "witkoff"]
@@ -87,3 +89,47 @@ async def test_an_unwritable_index_location_only_costs_the_next_start(
     async with await FactService.open(settings) as service:
         assert "Could not write the index file" in _index_log(caplog)
         assert service.engine.ask("did russia accept?").fact is not None
+
+
+async def test_a_helper_process_indexes_the_later_half_to_the_same_index(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "bot.store.index_cache")
+    alone = settings.model_copy(update={"index_helper_min_facts": 0})
+    async with await FactService.open(alone) as service:
+        state = service.engine.index_state()
+        answers = _answers(service)
+    assert "helper process" not in _index_log(caplog)
+    index_path(settings.database_path).unlink()
+    caplog.clear()
+    shared = settings.model_copy(update={"index_helper_min_facts": 1})
+    async with await FactService.open(shared) as service:
+        assert f"here and {len(state.fact_ids) - split_point(len(state.fact_ids))} in a helper" in _index_log(caplog)
+        assert service.engine.index_state() == state
+        assert _answers(service) == answers
+    caplog.clear()
+    async with await FactService.open(shared) as service:  # the file is current: the helper is stopped unused
+        assert "Read the index" in _index_log(caplog) and "helper process" not in _index_log(caplog)
+
+
+async def test_a_helper_that_fails_or_indexes_other_facts_is_not_used(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with await FactService.open(settings) as service:
+        facts = list(service.engine.facts.values())
+        state = service.engine.index_state()
+        lexicon, sources = service.engine.lexicon, service.engine.sources.values()
+    other = settings.model_copy(update={"database_path": tmp_path / "other" / "bot.db"})
+    async with await FactService.open(other) as service:
+        await service.add_fact(draft(question="Who arrived on Thursday?"), "mod")
+    lexicon_path = settings.facts_dir / LEXICON_FILE
+    first = split_point(len(facts))
+    caplog.set_level(logging.INFO, "bot.store.index_cache")
+    for database, expected in ((other.database_path, "not used"), (tmp_path / "missing.db", "failed")):
+        helper = await IndexHelper.start(database, lexicon_path, first)
+        assert helper is not None
+        caplog.clear()
+        engine = await build_engine(lexicon, sources, facts, tmp_path / f"{expected}.index", helper)
+        assert expected in _index_log(caplog) and "in a helper" not in _index_log(caplog)
+        assert engine.index_state() == state
+        await helper.stop()

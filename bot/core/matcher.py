@@ -603,42 +603,21 @@ class Matcher:
         return longer[:_SHORTLIST] + [item for item in longer[_SHORTLIST:] if item[1] == cut]
 
     def _fact_score(self, query: Query, keys: str, covered: float) -> float:
-        """A fact's score before the entity penalty: its spread coverage or its best phrasing, whichever is higher.
-
-        The arithmetic of :meth:`phrasing_score`, inlined; a phrasing whose score could not beat the best so far
-        even with identical token strings is not compared character by character.
-        """
+        """A fact's score before the entity penalty: its spread coverage or its best phrasing (as
+        :meth:`phrasing_score` scores it), whichever is higher. A phrasing whose score could not beat the best so
+        far even with identical token strings is not compared character by character."""
         best = 100.0 * _SPREAD_SHARE * covered / query.weight
         if not keys:
             return best
-        weights = query.weights
-        known = self._weights
+        asked = query.weights.keys()
         for key in keys.split(_PHRASING_SEPARATOR):
             tokens = key.split()
-            if weights.keys().isdisjoint(tokens):
+            if asked.isdisjoint(tokens):
                 continue
-            shared = 0.0
-            total = 0.0
-            previous = ""
-            for token in tokens:
-                if token == previous:  # the key is sorted, so a repeated token follows itself
-                    continue
-                previous = token
-                weight = weights.get(token)  # never 0.0: a weight is above 1
-                if weight is not None:
-                    shared += weight
-                else:
-                    weight = known.get(token) or self._weight(token)
-                total += weight
-            recall = shared / query.weight
-            precision = shared / total
-            f_score = (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
-            # With similarity at most 1, the score is at most this (each step rounds monotonically).
-            if 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * recall) <= best:
+            recall, f_score = self._overlap(query, tokens)
+            if _blend(f_score, recall, 1.0) <= best:  # similarity is at most 1
                 continue
-            similarity = fuzz.ratio(query.text, key) / 100.0
-            score = 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * similarity * recall)
-            best = max(best, score)
+            best = max(best, _blend(f_score, recall, fuzz.ratio(query.text, key) / 100.0))
         return best
 
     def _coverage(self, query: Query, floor: float) -> dict[int, float]:
@@ -685,10 +664,16 @@ class Matcher:
         A rarity-weighted overlap, recall of the question and precision of the phrasing, blended with rapidfuzz
         similarity of the token strings (both sorted, so ``fuzz.ratio`` here is ``fuzz.token_sort_ratio``).
         """
-        weights = query.weights
         tokens = key.split()
-        if weights.keys().isdisjoint(tokens):
+        if query.weights.keys().isdisjoint(tokens):
             return 0.0
+        recall, f_score = self._overlap(query, tokens)
+        return _blend(f_score, recall, fuzz.ratio(query.text, key) / 100.0)
+
+    def _overlap(self, query: Query, tokens: list[str]) -> tuple[float, float]:
+        """Recall of the question and the F-score of recall and precision, both weighted by rarity, of a phrasing
+        with these sorted ``tokens``, one of them at least in the question."""
+        weights = query.weights
         known = self._weights
         shared = 0.0
         total = 0.0
@@ -705,10 +690,7 @@ class Matcher:
             total += weight
         recall = shared / query.weight
         precision = shared / total
-        f_score = (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
-        similarity = fuzz.ratio(query.text, key) / 100.0
-        # Similarity only refines a match the words already make; it cannot carry a question on its own.
-        return 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * similarity * recall)
+        return recall, (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
 
     def _decide(self, ranked: list[Candidate], off_topic: tuple[str, ...]) -> Match:
         limits = self.thresholds
@@ -727,11 +709,17 @@ class Matcher:
         return Match(MatchStatus.NO_MATCH, None, close)
 
 
+def _blend(f_score: float, recall: float, similarity: float) -> float:
+    """A phrasing's score, 0-100: its word overlap, refined by the similarity of the token strings. Similarity
+    counts in proportion to recall, so it only refines a match the words already make."""
+    return 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * similarity * recall)
+
+
 def _best_possible(recall: float) -> float:
     """The highest score a fact can get when the query tokens it holds weigh ``recall`` of the question: its
     spread coverage, or a phrasing with those tokens and nothing else (precision 1, identical token strings)."""
     f_score = (1 + _BETA_SQUARED) * recall / (_BETA_SQUARED + recall)
-    return 100.0 * max(_SPREAD_SHARE * recall, (1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * recall)
+    return max(100.0 * _SPREAD_SHARE * recall, _blend(f_score, recall, 1.0))
 
 
 def _add_to_contenders(covered: dict[int, float], contenders: list[int], slots: array[int], value: float) -> None:

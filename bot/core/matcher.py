@@ -76,8 +76,8 @@ class Thresholds:
 class Query:
     """A question prepared for scoring: its distinct canonical tokens, their rarity weights and sorted text."""
 
-    tokens: set[str]  # a set built as the question's tokens came: its order fixes the order sums are taken in
-    weights: dict[str, float]
+    tokens: set[str]
+    weights: dict[str, float]  # in alphabetical order of the tokens: sums are taken in that order
     weight: float  # the weights summed: the whole question
     text: str  # the tokens sorted and joined, as rapidfuzz's token_sort_ratio would arrange them
 
@@ -556,11 +556,13 @@ class Matcher:
 
     def prepare(self, question: str) -> Query | None:
         """``question`` normalised (typos corrected) and weighed for scoring; None when it has no content."""
-        query = set(self.tokens(question, correct=True))
-        if not query:
+        tokens = sorted(set(self.tokens(question, correct=True)))
+        if not tokens:
             return None
-        weights = {token: self._weight(token) for token in query}
-        return Query(query, weights, sum(weights.values()), " ".join(sorted(query)))
+        # In alphabetical order, so every sum over the weights is taken in the same order in every process (a
+        # set's order follows string hashes, which differ from process to process).
+        weights = {token: self._weight(token) for token in tokens}
+        return Query(set(tokens), weights, sum(weights.values()), " ".join(tokens))
 
     def rank(self, question: str, limit: int = 5, floor: float = 0.0) -> list[Candidate]:
         """The best ``limit`` facts for ``question`` with their scores, best first.
@@ -631,7 +633,7 @@ class Matcher:
         Macron say about tariffs" names thousands of facts, none of which could be offered).
         """
         weights = query.weights
-        order = sorted(query.tokens, key=self._frequency)
+        order = sorted(weights, key=self._frequency)  # ties stay alphabetical
         # reach[i]: the most a fact can gain from token i on, summed in the order it would be.
         reach = []
         for position in range(len(order)):

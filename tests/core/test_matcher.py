@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from bot.core.engine import Engine
@@ -152,3 +157,33 @@ def test_chat_filler_does_not_count_against_a_question(curated_engine: Engine) -
     chatty = curated_engine.ask("wait where is witkof rn lol")
     assert plain.fact is not None and chatty.fact is not None
     assert chatty.fact.id == plain.fact.id == "witkoff-trip"
+
+
+_RANKS_SCRIPT = """
+import json
+from bot.core.engine import Engine
+from bot.core.evaluation import load_cases
+from bot.settings import PROJECT_ROOT
+engine = Engine.from_data(PROJECT_ROOT / "facts", PROJECT_ROOT / "seeds")
+paths = [PROJECT_ROOT / "eval" / f"{name}.jsonl" for name in ("paraphrases", "blind", "blind2")]
+questions = [case.q for path in paths for case in load_cases(path)]
+ranks = [[(s.fact_id, s.score) for s in engine.complete(q[:end])] for q in questions for end in range(3, len(q) + 4, 4)]
+print(json.dumps(ranks))
+"""
+
+
+def test_scores_are_the_same_whatever_the_string_hashing_of_the_process() -> None:
+    # A set's order follows string hashes, which Python randomises per process; sums over a question's words
+    # taken in that order differed in the last bits, and a score on a rounding boundary rounded either way.
+    outputs = []
+    for seed in ("1", "2", "3"):
+        done = subprocess.run(
+            [sys.executable, "-c", _RANKS_SCRIPT],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(json.loads(outputs[0])) > 1000

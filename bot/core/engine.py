@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
@@ -51,6 +53,7 @@ class Engine:
         self.lexicon = lexicon
         self._sources = {source.id: source for source in sources}
         self._facts: dict[str, Fact] = {}
+        self._topic_counts: Counter[str] = Counter()
         self._matcher = Matcher(lexicon, thresholds)
         for fact in facts:
             self.put_fact(fact)
@@ -78,6 +81,7 @@ class Engine:
             self._check_sources(fact)
         self._matcher.absorb(facts, state)
         self._facts.update((fact.id, fact) for fact in facts)
+        self._topic_counts.update(tag for fact in facts for tag in fact.tags)
 
     def index_state(self) -> IndexState:
         """The index as built from the facts given to the constructor, for :meth:`with_index` (see
@@ -115,7 +119,9 @@ class Engine:
     def put_fact(self, fact: Fact) -> None:
         """Serve ``fact`` (new or changed); its citations must name registered sources."""
         self._check_sources(fact)
+        self._forget_topics(self._facts.get(fact.id))
         self._facts[fact.id] = fact
+        self._topic_counts.update(fact.tags)
         self._matcher.add(fact)
 
     def _check_sources(self, fact: Fact) -> None:
@@ -127,8 +133,23 @@ class Engine:
 
     def drop_fact(self, fact_id: str) -> None:
         """Stop serving ``fact_id`` (no-op when absent)."""
-        self._facts.pop(fact_id, None)
+        self._forget_topics(self._facts.pop(fact_id, None))
         self._matcher.remove(fact_id)
+
+    def _forget_topics(self, fact: Fact | None) -> None:
+        if fact is not None:
+            self._topic_counts.subtract(fact.tags)
+            for tag in fact.tags:
+                if self._topic_counts[tag] <= 0:
+                    del self._topic_counts[tag]
+
+    def topics(self) -> list[tuple[str, int]]:
+        """Every topic (tag) of the served facts with how many facts have it, most common first."""
+        return self._topic_counts.most_common()
+
+    def __len__(self) -> int:
+        """How many facts are served."""
+        return len(self._facts)
 
     def clashes(self) -> list[str]:
         """Phrasings of different facts the matcher cannot tell apart (see :meth:`Matcher.clashes`)."""
@@ -149,6 +170,14 @@ class Engine:
     def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
         """Questions to offer while ``text`` is being typed, best first (for autocomplete)."""
         if not text.strip():
-            return [Suggestion(f.id, f.question, 0.0) for f in list(self._facts.values())[:limit]]
+            return [Suggestion(f.id, f.question, 0.0) for f in islice(self._facts.values(), limit)]
         candidates = self._matcher.complete(text, limit)
         return [Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in candidates]
+
+    def find(self, text: str, limit: int = 25) -> list[Fact]:
+        """Served facts someone picking one may mean by ``text`` (an id or words of its question, perhaps still
+        being typed): the fact with that id first, then the questions that fit best (see :meth:`complete`)."""
+        exact = self._facts.get(text.strip())
+        found = [] if exact is None else [exact]
+        found += (self._facts[s.fact_id] for s in self.complete(text, limit) if s.fact_id != text.strip())
+        return found[:limit]

@@ -63,7 +63,7 @@ class CeasefireBot(commands.Bot):
         self._service = await self._service_factory(self.settings)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        log.info("Loaded %d extensions over %d facts", len(EXTENSIONS), len(self._service.engine.facts))
+        log.info("Loaded %d extensions over %d facts", len(EXTENSIONS), len(self._service.engine))
 
     async def on_ready(self) -> None:
         """Say where the bot is; commands are published separately, hence the reminder."""

@@ -201,3 +201,23 @@ async def test_a_bad_topic_is_refused_before_the_form_opens(world: World, topic:
     refused = await world.moderator.slash(world.channel, "mod add", topic=topic)
     assert refused.modal is None and "A topic is one word" in response(refused).content
     simcord.assert_error(world.env, discord.app_commands.CommandInvokeError)
+
+
+async def test_picking_a_fact_completes_by_id_words_or_typos_and_topics_by_count(world: World) -> None:
+    engine = world.bot.service.engine
+    for typed in (EDITED, "russia positon on the ceasefire", "did russia accept"):
+        choices = await world.moderator.autocomplete(world.channel, "mod edit", "fact", typed)
+        assert choices and choices[0]["value"] == EDITED, typed
+    by_id = await world.moderator.autocomplete(world.channel, "mod history", "fact", "rubio-mean-girls")
+    assert by_id[0]["value"] == "rubio-mean-girls" and len({c["value"] for c in by_id}) == len(by_id)
+    opening = await world.moderator.autocomplete(world.channel, "mod remove", "fact", "")
+    assert [c["value"] for c in opening] == list(engine.facts)[:25]
+
+    topics = await world.member.autocomplete(world.channel, "facts", "topic", "")
+    counts = {c["value"]: c["name"] for c in topics}
+    russia = sum(1 for fact in engine.facts.values() if "russia" in fact.tags)
+    assert counts["russia"] == f"russia ({russia} facts)"
+    removed = await world.moderator.slash(world.channel, "mod remove", fact=EDITED)
+    await world.moderator.click(response(removed), label="Remove")
+    after = {c["value"]: c["name"] for c in await world.member.autocomplete(world.channel, "facts", "topic", "rus")}
+    assert after == {"russia": f"russia ({russia - 1} facts)"}

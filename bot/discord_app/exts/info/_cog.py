@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -50,11 +48,10 @@ class Info(commands.Cog):
 
     @facts.autocomplete("topic")
     async def _complete_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        counts = Counter(tag for fact in self.bot.service.engine.facts.values() for tag in fact.tags)
         wanted = current.strip().casefold()
         return [
             app_commands.Choice(name=clip(f"{tag} ({count} facts)", CHOICE_MAX), value=tag)
-            for tag, count in counts.most_common()
+            for tag, count in self.bot.service.engine.topics()
             if wanted in tag
         ][:CHOICES_MAX]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 
 import discord
 
@@ -12,20 +13,24 @@ from bot.discord_app.embeds import add_citations
 from bot.discord_app.safety import CHOICE_MAX, CHOICES_MAX, DESCRIPTION_MAX, FIELD_VALUE_MAX, clip, fit_embed, user_text
 from bot.store.service import AuditEntry, UnansweredQuestion
 
-__all__ = ["fact_choices", "fact_embed", "history_embed", "unanswered_embed"]
+__all__ = ["containing", "fact_choices", "fact_embed", "history_embed", "unanswered_embed"]
 
 # Keys of an audit snapshot that are bookkeeping, not content a moderator changed.
 _BOOKKEEPING = frozenset({"id", "provenance"})
 
 
-def fact_choices(facts: Iterable[Fact], current: str) -> list[discord.app_commands.Choice[str]]:
-    """Autocomplete for a fact option: facts whose id or question contains what was typed."""
-    wanted = current.strip().casefold()
-    matching = (fact for fact in facts if wanted in fact.id or wanted in fact.question.casefold())
+def fact_choices(facts: Iterable[Fact]) -> list[discord.app_commands.Choice[str]]:
+    """Autocomplete choices for a fact option: the first of ``facts`` that Discord shows, by id and question."""
     return [
         discord.app_commands.Choice(name=clip(f"{fact.id} \u00b7 {fact.question}", CHOICE_MAX), value=fact.id)
-        for _, fact in zip(range(CHOICES_MAX), matching, strict=False)
+        for fact in islice(facts, CHOICES_MAX)
     ]
+
+
+def containing(facts: Iterable[Fact], current: str) -> Iterator[Fact]:
+    """The facts whose id or question contains what was typed."""
+    wanted = current.strip().casefold()
+    return (fact for fact in facts if wanted in fact.id or wanted in fact.question.casefold())
 
 
 def fact_embed(fact: Fact, sources: Mapping[str, Source]) -> discord.Embed:

@@ -133,8 +133,18 @@ async def test_aliases_history_and_unanswered_questions(world: World) -> None:
     assert clash.ephemeral and EDITED in response(clash).content
     simcord.assert_error(world.env, Exception, contains="already leads to fact")
 
+    offered = await world.moderator.autocomplete(world.channel, "mod unalias", "alias", "MOSCOW ON", fact=EDITED)
+    assert [choice["value"] for choice in offered] == ["is moscow on board"]
+    assert await world.moderator.autocomplete(world.channel, "mod unalias", "alias", "", fact="no-such-fact") == []
+    dropped = await world.moderator.slash(world.channel, "mod unalias", fact=EDITED, alias="Is Moscow on board?")
+    assert "no longer answers" in response(dropped).content
+    assert "is moscow on board" not in world.bot.service.engine.fact(EDITED).aliases  # type: ignore[union-attr]
+    again = await world.moderator.slash(world.channel, "mod unalias", fact=EDITED, alias="is moscow on board")
+    assert again.ephemeral and "has no alias" in response(again).content
+
     history = await world.moderator.slash(world.channel, "mod history", fact=EDITED)
     assert "alias_added" in str(embed_of(history).description)
+    assert "alias_removed" in str(embed_of(history).description)
     unanswered = await world.moderator.slash(world.channel, "mod unanswered")
     text = str(embed_of(unanswered).description)
     assert "weather in Kyiv" in text and "@everyone" not in text  # echoed escaped
@@ -158,6 +168,7 @@ MODERATOR_ACTIONS: list[tuple[str, dict[str, str]]] = [
     ("mod remove", {"fact": EDITED}),
     ("mod restore", {"fact": EDITED}),
     ("mod alias", {"fact": EDITED, "alias": "sneaky alias"}),
+    ("mod unalias", {"fact": EDITED, "alias": "sneaky alias"}),
     ("mod history", {}),
     ("mod unanswered", {}),
 ]

@@ -29,7 +29,7 @@ _MODERATOR_COMMANDS = (
     ("/mod add", "Add a fact through a form (question, aliases, answer, quote, speaker)."),
     ("/mod edit fact", "Edit a fact in a form filled with its current values."),
     ("/mod remove fact", "Remove a fact (after a confirmation); `/mod restore fact` brings it back."),
-    ("/mod alias fact alias", "Teach another phrasing of a fact's question."),
+    ("/mod alias fact alias", "Teach another phrasing of a fact's question; `/mod unalias` drops one."),
     ("/mod history [fact]", "Who changed what, and when."),
     ("/mod unanswered", "The questions people asked that I could not answer."),
 )

@@ -1,4 +1,4 @@
-"""``/mod``: moderators add, edit, remove and restore facts, teach aliases, and read history and misses.
+"""``/mod``: moderators add, edit, remove and restore facts, teach and drop aliases, and read history and misses.
 
 Two gates: Discord's default member permissions (Manage Server) hide the group from members, and every
 command, form submission and confirmation checks again at run time (Manage Server or a moderator role), since
@@ -154,6 +154,15 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
             interaction, f"`{updated.id}` now also answers \u201c{user_text(alias, ALIAS_MAX)}\u201d.", ephemeral=True
         )
 
+    @app_commands.command(name="unalias", description="Stop a fact answering one of its other phrasings")
+    @app_commands.describe(fact="The fact", alias="The phrasing to drop (the list shows the fact's)")
+    async def unalias(self, interaction: Interaction, fact: str, alias: app_commands.Range[str, 1, ALIAS_MAX]) -> None:
+        await defer(interaction, ephemeral=True)
+        updated = await self.bot.service.remove_alias(fact, alias, actor(interaction.user))
+        await reply(
+            interaction, f"`{updated.id}` no longer answers \u201c{user_text(alias, ALIAS_MAX)}\u201d.", ephemeral=True
+        )
+
     @app_commands.command(name="history", description="Who changed what, and when")
     @app_commands.describe(fact="Only this fact's changes")
     async def history(self, interaction: Interaction, fact: str | None = None) -> None:
@@ -172,6 +181,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
     @edit.autocomplete("fact")
     @remove.autocomplete("fact")
     @alias.autocomplete("fact")
+    @unalias.autocomplete("fact")
     @history.autocomplete("fact")
     async def _complete_served(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         # Through the engine's index: a scan of every fact per keystroke would not keep up with a large base.
@@ -180,6 +190,14 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
     @restore.autocomplete("fact")
     async def _complete_removed(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         return fact_choices(containing(await self.bot.service.removed_facts(), current))
+
+    @unalias.autocomplete("alias")
+    async def _complete_alias(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+        fact = self.bot.service.engine.fact(str(getattr(interaction.namespace, "fact", "") or ""))
+        wanted = current.strip().casefold()
+        aliases = [] if fact is None else [alias for alias in fact.aliases if wanted in alias.casefold()]
+        # An alias is at most ALIAS_MAX (100) characters, as a choice's value may be: it goes through whole.
+        return [app_commands.Choice(name=clip(alias, CHOICE_MAX), value=alias) for alias in aliases[:CHOICES_MAX]]
 
     @add.autocomplete("source")
     async def _complete_source(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -141,6 +141,7 @@ async def test_aliases_history_and_unanswered_questions(world: World) -> None:
     assert "is moscow on board" not in world.bot.service.engine.fact(EDITED).aliases  # type: ignore[union-attr]
     again = await world.moderator.slash(world.channel, "mod unalias", fact=EDITED, alias="is moscow on board")
     assert again.ephemeral and "has no alias" in response(again).content
+    simcord.assert_error(world.env, Exception, contains="has no alias")
 
     history = await world.moderator.slash(world.channel, "mod history", fact=EDITED)
     assert "alias_added" in str(embed_of(history).description)

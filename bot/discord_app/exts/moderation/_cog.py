@@ -8,6 +8,7 @@ server admins can grant the commands to anyone in the integration settings.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from functools import partial
 
 import discord
@@ -148,20 +149,25 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
     @app_commands.command(name="alias", description="Teach another phrasing of a fact's question")
     @app_commands.describe(fact="The fact", alias="Another way to ask it")
     async def alias(self, interaction: Interaction, fact: str, alias: app_commands.Range[str, 2, ALIAS_MAX]) -> None:
-        await defer(interaction, ephemeral=True)
-        updated = await self.bot.service.add_alias(fact, alias, actor(interaction.user))
-        await reply(
-            interaction, f"`{updated.id}` now also answers \u201c{user_text(alias, ALIAS_MAX)}\u201d.", ephemeral=True
-        )
+        await self._change_alias(interaction, self.bot.service.add_alias, fact, alias, "now also answers")
 
     @app_commands.command(name="unalias", description="Stop a fact answering one of its other phrasings")
     @app_commands.describe(fact="The fact", alias="The phrasing to drop (the list shows the fact's)")
     async def unalias(self, interaction: Interaction, fact: str, alias: app_commands.Range[str, 1, ALIAS_MAX]) -> None:
+        await self._change_alias(interaction, self.bot.service.remove_alias, fact, alias, "no longer answers")
+
+    async def _change_alias(
+        self,
+        interaction: Interaction,
+        change: Callable[[str, str, str], Awaitable[Fact]],
+        fact: str,
+        alias: str,
+        outcome: str,
+    ) -> None:
         await defer(interaction, ephemeral=True)
-        updated = await self.bot.service.remove_alias(fact, alias, actor(interaction.user))
-        await reply(
-            interaction, f"`{updated.id}` no longer answers \u201c{user_text(alias, ALIAS_MAX)}\u201d.", ephemeral=True
-        )
+        updated = await change(fact, alias, actor(interaction.user))
+        quoted = user_text(alias, ALIAS_MAX)
+        await reply(interaction, f"`{updated.id}` {outcome} \u201c{quoted}\u201d.", ephemeral=True)
 
     @app_commands.command(name="history", description="Who changed what, and when")
     @app_commands.describe(fact="Only this fact's changes")

@@ -26,7 +26,7 @@ from bot.core.lexicon import Lexicon
 from bot.core.matcher import IndexState, indexed_texts
 from bot.core.models import Fact
 
-__all__ = ["IndexFileError", "content_digest", "decode_index", "encode_index", "index_key"]
+__all__ = ["HEAD_SIZE", "IndexFileError", "content_digest", "decode_index", "encode_index", "index_key", "note_of"]
 
 _MAGIC = b"factbot-index\n"
 _FORMAT = 1
@@ -37,6 +37,7 @@ _RECORD = "\x1e"
 _FIELD = "\x1f"
 _ARRAY_TYPE = "i"
 _SECTIONS = 11
+HEAD_SIZE = 4096  # bytes at the start of a file that hold its header, unless the note is very long
 _CONTENT_BATCH = 4096  # facts whose texts are joined and hashed in one update
 
 
@@ -94,9 +95,10 @@ def _strings(section: bytes, separator: str) -> list[str]:
     return section.decode("ascii").split(separator) if section else []
 
 
-def encode_index(state: IndexState, key: str) -> list[bytes]:
+def encode_index(state: IndexState, key: str, note: str = "") -> list[bytes]:
     """``state`` under ``key`` (from :func:`index_key`), as the chunks of one file, to be written in order (not
-    joined: at 100,000 facts that would hold a second copy of the index in memory)."""
+    joined: at 100,000 facts that would hold a second copy of the index in memory). ``note`` is kept in the
+    header for the caller (see :func:`note_of`); it plays no part in checking the file."""
     mention_sets = list(dict.fromkeys(state.mentions))  # facts share a few combinations of entities
     mention_numbers = {mentions: number for number, mentions in enumerate(mention_sets)}
     posting_lists = list(state.postings.values())
@@ -124,6 +126,7 @@ def encode_index(state: IndexState, key: str) -> list[bytes]:
         "checksum": checksum.hexdigest(),
         "facts": len(state.fact_ids),
         "first_slot": state.first_slot,
+        "note": note,
         "sections": [len(section) for section in sections],
     }
     header_bytes = json.dumps(header).encode("ascii")
@@ -142,6 +145,17 @@ def _read_header(data: bytes) -> tuple[dict[str, object], int]:
     if not isinstance(header, dict) or header.get("format") != _FORMAT:
         raise IndexFileError("another format of index file")
     return header, start + size
+
+
+def note_of(head: bytes) -> str | None:
+    """The note of the index file starting with ``head`` (its first :data:`HEAD_SIZE` bytes suffice); None when
+    ``head`` is not the start of an index file of this format."""
+    try:
+        header, _ = _read_header(head)
+    except IndexFileError:
+        return None
+    note = header.get("note")
+    return note if isinstance(note, str) else None
 
 
 def decode_index(data: bytes, key: str) -> IndexState:

@@ -18,12 +18,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.core.engine import Engine
-from bot.core.index_file import IndexFileError, content_digest, decode_index, encode_index, index_key
+from bot.core.index_file import (
+    HEAD_SIZE,
+    IndexFileError,
+    content_digest,
+    decode_index,
+    encode_index,
+    index_key,
+    note_of,
+)
 from bot.core.lexicon import Lexicon
 from bot.core.matcher import IndexState
 from bot.core.models import Fact, Source
 
-__all__ = ["INDEX_SUFFIX", "IndexHelper", "build_engine", "index_path", "split_point"]
+__all__ = ["INDEX_SUFFIX", "IndexHelper", "build_engine", "index_note", "index_path", "split_point"]
 
 INDEX_SUFFIX = ".index"
 logger = logging.getLogger(__name__)
@@ -35,6 +43,15 @@ _STDERR_SHOWN = 2000  # characters of a failed helper's error output that are lo
 def index_path(database_path: Path) -> Path:
     """Where the index of the database at ``database_path`` is kept: beside it, named after it."""
     return database_path.with_name(database_path.name + INDEX_SUFFIX)
+
+
+def index_note(path: Path) -> str | None:
+    """The note the index file at ``path`` was written with (see :func:`build_engine`); None without one."""
+    try:
+        with path.open("rb") as file:
+            return note_of(file.read(HEAD_SIZE))
+    except OSError:
+        return None
 
 
 def split_point(fact_count: int) -> int:
@@ -61,6 +78,7 @@ class IndexHelper:
         except OSError as error:
             logger.warning("Could not start an index helper (%s); indexing in this process alone", error)
             return None
+        logger.info("Started an index helper for the facts from position %d on", first)
         return cls(process, first)
 
     async def state(self, key: str) -> IndexState | None:
@@ -90,11 +108,17 @@ class IndexHelper:
 
 
 async def build_engine(
-    lexicon: Lexicon, sources: Iterable[Source], facts: list[Fact], path: Path, helper: IndexHelper | None = None
+    lexicon: Lexicon,
+    sources: Iterable[Source],
+    facts: list[Fact],
+    path: Path,
+    *,
+    helper: IndexHelper | None = None,
+    note: str = "",
 ) -> Engine:
     """The engine over ``facts``: its index read from ``path`` when that holds exactly this index; otherwise
     built (the facts from ``helper.first`` on by ``helper``, when given and it cuts where :func:`split_point` does)
-    and written to ``path`` for the next start (a failure to write is logged, not raised)."""
+    and written to ``path`` with ``note`` for the next start (a failure to write is logged, not raised)."""
     sources = list(sources)
     first, later = facts[: split_point(len(facts))], facts[split_point(len(facts)) :]
     contents = [content_digest(first), content_digest(later)]
@@ -121,7 +145,7 @@ async def build_engine(
     else:
         engine = Engine(lexicon, sources, facts)
     try:
-        _write_atomically(path, encode_index(engine.index_state(), key))
+        _write_atomically(path, encode_index(engine.index_state(), key, note))
     except OSError as error:
         logger.warning("Could not write the index file %s (%s); the next start builds the index again", path, error)
     return engine

@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.store import records, sql
 from bot.store.database import Database, Session
 from bot.store.export import facts_toml
-from bot.store.index_cache import IndexHelper, build_engine, index_path, split_point
+from bot.store.index_cache import IndexHelper, build_engine, index_note, index_path, split_point
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR, sync_curated
 
@@ -154,16 +154,26 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _index_note(last_audit_id: int, fact_count: int) -> str:
+    """What the index file is noted with: the change it follows and how many facts it holds."""
+    return f"after audit entry {last_audit_id}, {fact_count} facts"
+
+
 async def _index_helper(database: Database, settings: Settings) -> IndexHelper | None:
     """A helper process indexing the later half of the facts, started before this process reads them, when the
-    base is large enough and there is a core to spare for it. Its index is only needed when the index file is not
-    current, which is not known until the facts are read; otherwise it is stopped unused."""
+    base is large enough, there is a core to spare, and the index file is not known to be current.
+
+    Whether the file is current is only known once the facts are read; its note tells whether any change went
+    through the service since it was written (a change made straight in SQLite leaves no audit entry: the key
+    still catches it, and the index is then built without help). A helper not needed is stopped unused.
+    """
     minimum = settings.index_helper_min_facts
     if not minimum or (os.cpu_count() or 1) < 2:
         return None
     async with database.read() as session:
         count: int = await session.fetch_value(sql.SELECT_SERVED_FACT_COUNT)
-    if count < minimum:
+        last_audit_id: int = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
+    if count < minimum or index_note(index_path(settings.database_path)) == _index_note(last_audit_id, count):
         return None
     return await IndexHelper.start(settings.database_path, settings.facts_dir / LEXICON_FILE, split_point(count))
 
@@ -197,7 +207,8 @@ class FactService:
                         last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
                     data_version = await database.data_version()
                     path = index_path(settings.database_path)
-                    engine = await build_engine(lexicon, sources.values(), served, path, helper)
+                    note = _index_note(last_audit_id, len(served))
+                    engine = await build_engine(lexicon, sources.values(), served, path, helper=helper, note=note)
             finally:
                 if helper is not None:
                     await helper.stop()

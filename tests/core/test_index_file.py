@@ -7,9 +7,10 @@ import dataclasses
 import pytest
 
 from bot.bench.synthetic import generate
+from bot.core import index_file
 from bot.core.engine import Engine
 from bot.core.evaluation import load_cases
-from bot.core.index_file import IndexFileError, content_digest, decode_index, encode_index, index_key
+from bot.core.index_file import IndexFileError, decode_index, encode_index
 from bot.core.lexicon import Lexicon
 from bot.core.models import Fact
 from bot.settings import PROJECT_ROOT
@@ -22,7 +23,7 @@ QUESTIONS = [
 
 
 def _key(lexicon: Lexicon, facts: list[Fact]) -> str:
-    return index_key(lexicon, [content_digest(facts)])
+    return index_file.index_key(lexicon, [index_file.content_digest(facts)])
 
 
 def _round_trip(engine: Engine, facts: list[Fact]) -> Engine:
@@ -153,3 +154,12 @@ def test_no_state_is_taken_once_facts_were_removed(fresh_engine: Engine) -> None
     fresh_engine.drop_fact(next(iter(fresh_engine.facts)))
     with pytest.raises(ValueError, match="removed"):
         fresh_engine.index_state()
+
+
+def test_a_note_is_read_from_the_head_of_the_file_and_plays_no_part_in_checking_it(fresh_engine: Engine) -> None:
+    facts = list(fresh_engine.facts.values())
+    key = _key(fresh_engine.lexicon, facts)
+    noted = b"".join(encode_index(fresh_engine.index_state(), key, "after audit entry 7, 27 facts"))
+    assert index_file.note_of(noted[: index_file.HEAD_SIZE]) == "after audit entry 7, 27 facts"
+    assert decode_index(noted, key) == decode_index(_encoded(fresh_engine), key)
+    assert index_file.note_of(b"SQLite format 3\0") is None and index_file.note_of(noted[:20]) is None

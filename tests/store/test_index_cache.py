@@ -99,17 +99,29 @@ async def test_a_helper_process_indexes_the_later_half_to_the_same_index(
     async with await FactService.open(alone) as service:
         state = service.engine.index_state()
         answers = _answers(service)
-    assert "helper process" not in _index_log(caplog)
+    assert "helper" not in _index_log(caplog).replace(str(settings.database_path), "")
     index_path(settings.database_path).unlink()
     caplog.clear()
     shared = settings.model_copy(update={"index_helper_min_facts": 1})
     async with await FactService.open(shared) as service:
-        assert f"here and {len(state.fact_ids) - split_point(len(state.fact_ids))} in a helper" in _index_log(caplog)
+        later = len(state.fact_ids) - split_point(len(state.fact_ids))
+        assert f"here and {later} in a helper process" in _index_log(caplog)
         assert service.engine.index_state() == state
         assert _answers(service) == answers
     caplog.clear()
-    async with await FactService.open(shared) as service:  # the file is current: the helper is stopped unused
-        assert "Read the index" in _index_log(caplog) and "helper process" not in _index_log(caplog)
+    async with await FactService.open(shared) as service:  # nothing changed since: no helper is started
+        assert "Read the index" in _index_log(caplog) and "Started an index helper" not in _index_log(caplog)
+        await service.add_fact(draft(question="Who arrived on Thursday?"), "mod")
+    caplog.clear()
+    async with await FactService.open(shared) as service:  # a change since: the helper indexes the later half
+        assert "Started an index helper" in _index_log(caplog) and "in a helper process" in _index_log(caplog)
+        assert service.engine.ask("who arrived on thursday").fact is not None
+    with sqlite3.connect(settings.database_path) as connection:  # a change no audit entry records
+        connection.execute("UPDATE facts SET answer = 'Moscow.' WHERE id = 'russia-position'")
+    caplog.clear()
+    async with await FactService.open(shared) as service:  # not foreseen, still caught: built without help
+        assert "Started an index helper" not in _index_log(caplog) and "not used" in _index_log(caplog)
+        assert service.engine.fact("russia-position").answer == "Moscow."  # type: ignore[union-attr]
 
 
 async def test_a_helper_that_fails_or_indexes_other_facts_is_not_used(
@@ -129,7 +141,7 @@ async def test_a_helper_that_fails_or_indexes_other_facts_is_not_used(
         helper = await IndexHelper.start(database, lexicon_path, first)
         assert helper is not None
         caplog.clear()
-        engine = await build_engine(lexicon, sources, facts, tmp_path / f"{expected}.index", helper)
+        engine = await build_engine(lexicon, sources, facts, tmp_path / f"{expected}.index", helper=helper)
         assert expected in _index_log(caplog) and "in a helper" not in _index_log(caplog)
         assert engine.index_state() == state
         await helper.stop()

@@ -120,7 +120,8 @@ async def build_engine(
     built (the facts from ``helper.first`` on by ``helper``, when given and it cuts where :func:`split_point` does)
     and written to ``path`` with ``note`` for the next start (a failure to write is logged, not raised)."""
     sources = list(sources)
-    first, later = facts[: split_point(len(facts))], facts[split_point(len(facts)) :]
+    half = split_point(len(facts))
+    first, later = facts[:half], facts[half:]
     contents = [content_digest(first), content_digest(later)]
     key = index_key(lexicon, contents)
     try:
@@ -133,7 +134,7 @@ async def build_engine(
     else:
         logger.info("Read the index of %d facts from %s", len(facts), path)
         return engine
-    if helper is not None and helper.first == len(first):
+    if helper is not None and helper.first == half:
         engine = Engine(lexicon, sources, first)
         helped = await helper.state(index_key(lexicon, contents[1:]))
         if helped is not None:

@@ -26,7 +26,16 @@ from bot.core.lexicon import Lexicon
 from bot.core.matcher import IndexState, indexed_texts
 from bot.core.models import Fact
 
-__all__ = ["HEAD_SIZE", "IndexFileError", "content_digest", "decode_index", "encode_index", "index_key", "note_of"]
+__all__ = [
+    "HEAD_SIZE",
+    "IndexFileError",
+    "analyser_digest",
+    "content_digest",
+    "decode_index",
+    "encode_index",
+    "index_key",
+    "note_of",
+]
 
 _MAGIC = b"factbot-index\n"
 _FORMAT = 1
@@ -72,12 +81,18 @@ def content_digest(facts: Iterable[Fact]) -> bytes:
     return digest.digest()
 
 
+def analyser_digest(lexicon: Lexicon) -> str:
+    """A digest of what turns facts into an index besides the facts: this code and runtime, and ``lexicon``."""
+    digest = hashlib.blake2b(_code_digest(), digest_size=16)
+    lexicon_parts = (sorted(lexicon.phrases.items()), sorted(lexicon.entities), sorted(lexicon.names))
+    digest.update(repr(lexicon_parts).encode())
+    return digest.hexdigest()
+
+
 def index_key(lexicon: Lexicon, contents: Iterable[bytes]) -> str:
     """The key of the index built under ``lexicon`` with this code by adding, in order, the runs of facts whose
     :func:`content_digest` values are ``contents`` (a base may be digested in parts, then indexed in parts)."""
-    digest = hashlib.blake2b(_code_digest(), digest_size=32)
-    lexicon_parts = (sorted(lexicon.phrases.items()), sorted(lexicon.entities), sorted(lexicon.names))
-    digest.update(repr(lexicon_parts).encode())
+    digest = hashlib.blake2b(analyser_digest(lexicon).encode(), digest_size=32)
     for content in contents:
         digest.update(content)
     return digest.hexdigest()

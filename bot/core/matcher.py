@@ -391,7 +391,7 @@ class Matcher:
         """Index ``facts`` after those already here, taking their analysis from ``state``: what a matcher over
         exactly those facts (same lexicon and code) gave. The result is what adding them one by one would make,
         so an index can be built in parts (say, in two processes) and put together; a ``state`` numbering its
-        facts from the slot the first of them gets here (see :meth:`IndexState.moved_to`) is taken over as it is.
+        facts from the slot the first of them gets here (see :meth:`IndexState.moved_to`) needs no renumbering.
         Raises ValueError when ``state`` is not of ``facts`` or a fact is indexed already.
         """
         if self._free_slots or len(self._slots) != len(self._facts):
@@ -410,15 +410,12 @@ class Matcher:
         if state.first_slot != first:
             state = state.moved_to(first)
         self._slots.update((fact.id, slot) for slot, fact in enumerate(facts, start=first))
-        if not self._postings:  # nothing to put together with: the arrays are used as they are
-            self._postings = dict(state.postings)
-        else:
-            for token, postings in state.postings.items():
-                held = self._postings.get(token)
-                if held is None:
-                    held = self._postings[token] = (array("i"), array("i"), array("i"))
-                for credit, slots in zip(held, postings, strict=True):
-                    credit.extend(slots)  # the new slots are above every slot held: the arrays stay sorted
+        for token, postings in state.postings.items():  # copied: the state's arrays may be another index's
+            held = self._postings.get(token)
+            if held is None:
+                held = self._postings[token] = (array("i"), array("i"), array("i"))
+            for credit, slots in zip(held, postings, strict=True):
+                credit.extend(slots)  # the new slots are above every slot held: the arrays stay sorted
         self._word_frequency.update(state.word_frequency)
         self._vocabulary_stale = True
         self._weights.clear()

@@ -21,6 +21,7 @@ from bot.core.engine import Engine
 from bot.core.index_file import (
     HEAD_SIZE,
     IndexFileError,
+    analyser_digest,
     content_digest,
     decode_index,
     encode_index,
@@ -31,7 +32,7 @@ from bot.core.lexicon import Lexicon
 from bot.core.matcher import IndexState
 from bot.core.models import Fact, Source
 
-__all__ = ["INDEX_SUFFIX", "IndexHelper", "build_engine", "index_note", "index_path", "split_point"]
+__all__ = ["INDEX_SUFFIX", "IndexHelper", "build_engine", "index_note", "index_path", "read_index_note", "split_point"]
 
 INDEX_SUFFIX = ".index"
 logger = logging.getLogger(__name__)
@@ -45,7 +46,13 @@ def index_path(database_path: Path) -> Path:
     return database_path.with_name(database_path.name + INDEX_SUFFIX)
 
 
-def index_note(path: Path) -> str | None:
+def index_note(lexicon: Lexicon, last_audit_id: int, fact_count: int) -> str:
+    """What an index file is noted with: what analysed the facts, the last change recorded before they were read,
+    and how many there were. A start whose own note is the file's most likely finds the file current."""
+    return f"analyser {analyser_digest(lexicon)}, after audit entry {last_audit_id}, {fact_count} facts"
+
+
+def read_index_note(path: Path) -> str | None:
     """The note the index file at ``path`` was written with (see :func:`build_engine`); None without one."""
     try:
         with path.open("rb") as file:

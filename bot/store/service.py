@@ -26,7 +26,7 @@ from pydantic import ValidationError
 
 from bot.core.datafiles import LEXICON_FILE, format_validation_error, load_fact_files, load_sources
 from bot.core.engine import AskResult, Engine
-from bot.core.lexicon import load_lexicon
+from bot.core.lexicon import Lexicon, load_lexicon
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
 from bot.core.text import fold_text
@@ -34,7 +34,7 @@ from bot.settings import Settings
 from bot.store import records, sql
 from bot.store.database import Database, Session
 from bot.store.export import facts_toml
-from bot.store.index_cache import IndexHelper, build_engine, index_note, index_path, split_point
+from bot.store.index_cache import IndexHelper, build_engine, index_note, index_path, read_index_note, split_point
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR, sync_curated
 
@@ -154,18 +154,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _index_note(last_audit_id: int, fact_count: int) -> str:
-    """What the index file is noted with: the change it follows and how many facts it holds."""
-    return f"after audit entry {last_audit_id}, {fact_count} facts"
-
-
-async def _index_helper(database: Database, settings: Settings) -> IndexHelper | None:
+async def _index_helper(database: Database, settings: Settings, lexicon: Lexicon) -> IndexHelper | None:
     """A helper process indexing the later half of the facts, started before this process reads them, when the
     base is large enough, there is a core to spare, and the index file is not known to be current.
 
-    Whether the file is current is only known once the facts are read; its note tells whether any change went
-    through the service since it was written (a change made straight in SQLite leaves no audit entry: the key
-    still catches it, and the index is then built without help). A helper not needed is stopped unused.
+    Whether the file is current is only known once the facts are read; its note tells whether the lexicon, the
+    code or the facts changed through the service since it was written (a change made straight in SQLite leaves
+    no audit entry: the key still catches it, and the index is then built without help). A helper not needed
+    after all is stopped unused.
     """
     minimum = settings.index_helper_min_facts
     if not minimum or (os.cpu_count() or 1) < 2:
@@ -173,7 +169,8 @@ async def _index_helper(database: Database, settings: Settings) -> IndexHelper |
     async with database.read() as session:
         count: int = await session.fetch_value(sql.SELECT_SERVED_FACT_COUNT)
         last_audit_id: int = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
-    if count < minimum or index_note(index_path(settings.database_path)) == _index_note(last_audit_id, count):
+    noted = read_index_note(index_path(settings.database_path))
+    if count < minimum or noted == index_note(lexicon, last_audit_id, count):
         return None
     return await IndexHelper.start(settings.database_path, settings.facts_dir / LEXICON_FILE, split_point(count))
 
@@ -198,7 +195,7 @@ class FactService:
             async with database.write() as session:
                 changes = await sync_curated(session, seeds, curated, now())
             logger.info("Synced the curated files into %s: %d fact change(s)", settings.database_path, changes)
-            helper = await _index_helper(database, settings)
+            helper = await _index_helper(database, settings, lexicon)
             try:
                 with _collector_paused():
                     async with database.read() as session:
@@ -207,7 +204,7 @@ class FactService:
                         last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
                     data_version = await database.data_version()
                     path = index_path(settings.database_path)
-                    note = _index_note(last_audit_id, len(served))
+                    note = index_note(lexicon, last_audit_id, len(served))
                     engine = await build_engine(lexicon, sources.values(), served, path, helper=helper, note=note)
             finally:
                 if helper is not None:

@@ -80,6 +80,11 @@ def test_an_index_built_in_two_parts_is_the_index_built_in_one(cut: int) -> None
         assert engine.facts == built.facts and list(engine.facts) == list(built.facts)
     for question in base.questions(60):
         assert first.ask(question.text) == again.ask(question.text) == built.ask(question.text)
+    # The parts stay independent: changing the one that was absorbed leaves the whole as it was.
+    whole = first.index_state()
+    for fact in base.facts[cut:]:
+        later.drop_fact(fact.id)
+    assert first.index_state() == whole == built.index_state()
 
 
 def test_a_part_is_only_absorbed_over_its_own_facts_after_different_ones(fresh_engine: Engine) -> None:

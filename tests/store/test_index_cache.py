@@ -4,6 +4,7 @@ in the way (damaged, stale or unwritable, the service still starts with the righ
 from __future__ import annotations
 
 import logging
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -145,3 +146,20 @@ async def test_a_helper_that_fails_or_indexes_other_facts_is_not_used(
         assert expected in _index_log(caplog) and "in a helper" not in _index_log(caplog)
         assert engine.index_state() == state
         await helper.stop()
+
+
+async def test_another_lexicon_is_foreseen_and_gets_a_helper(
+    settings: Settings, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    shared = settings.model_copy(update={"index_helper_min_facts": 1})
+    async with await FactService.open(shared):
+        pass
+    facts_dir = tmp_path / "facts"
+    shutil.copytree(settings.facts_dir, facts_dir)
+    lexicon = facts_dir / LEXICON_FILE
+    text = lexicon.read_text(encoding="utf-8").replace("\n[concepts]\n", '\n[concepts]\nlull = ["quietude"]\n', 1)
+    lexicon.write_text(text, encoding="utf-8")
+    caplog.set_level(logging.INFO, "bot.store.index_cache")
+    async with await FactService.open(shared.model_copy(update={"facts_dir": facts_dir})) as service:
+        assert "Started an index helper" in _index_log(caplog) and "in a helper process" in _index_log(caplog)
+        assert service.engine.lexicon.phrases[("quietude",)] == "lull"

@@ -33,6 +33,7 @@ def register(commands: Subcommands) -> None:
     parser.add_argument("--brute-questions", type=int, default=200, help="of those, how many the brute force asks")
     parser.add_argument("--discord-questions", type=int, default=200, help="of those, how many go through SimCord")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic bases and questions")
+    parser.add_argument("--load-runs", type=int, default=3, help="fresh starts of each kind per base (median)")
     parser.set_defaults(handler=_bench)
 
 
@@ -40,14 +41,15 @@ def _bench(args: argparse.Namespace) -> int:
     from bot.bench.report import text_table
     from bot.bench.runner import BenchOptions, run_bench
 
-    if min(args.questions, args.brute_questions, args.discord_questions) < 1:
-        raise CommandError("--questions, --brute-questions and --discord-questions must be 1 or more")
+    if min(args.questions, args.brute_questions, args.discord_questions, args.load_runs) < 1:
+        raise CommandError("--questions, --brute-questions, --discord-questions and --load-runs must be 1 or more")
     options = BenchOptions(
         sizes=args.sizes,
         questions=args.questions,
         brute_questions=min(args.brute_questions, args.questions),
         discord_questions=min(args.discord_questions, args.questions),
         seed=args.seed,
+        load_runs=args.load_runs,
     )
     report = run_bench(options, progress=lambda line: print(line, flush=True))
     print(text_table(report))

@@ -92,8 +92,8 @@ def test_the_report_renders_and_judges_the_targets() -> None:
 
 
 def test_the_bench_command_is_registered() -> None:
-    args = build_parser().parse_args(["bench", "--sizes", "10,20", "--questions", "5"])
-    assert args.sizes == [10, 20] and args.questions == 5
+    args = build_parser().parse_args(["bench", "--sizes", "10,20", "--questions", "5", "--load-runs", "2"])
+    assert args.sizes == [10, 20] and args.questions == 5 and args.load_runs == 2
 
 
 def test_the_bots_own_handling_time_is_measured_beside_the_simcord_round_trip(tmp_path: Path) -> None:

@@ -56,6 +56,12 @@ def text_table(report: dict[str, Any]) -> str:
         f"cold `python -m bot ask`: {cold['wall_s']:.3f} s wall (median of {len(cold['wall_s_runs'])}); "
         f"imports discord: {'yes' if cold['imports_discord'] else 'no'}"
     )
+    speed = report["machine"]
+    if "loop_s_before" in speed:
+        lines.append(
+            f"machine speed (a fixed Python loop, lower is faster): {speed['loop_s_before']:.3f} s before the run, "
+            f"{speed['loop_s_after']:.3f} s after"
+        )
     return "\n".join(lines)
 
 

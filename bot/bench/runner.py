@@ -10,6 +10,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 
 from bot.bench.coldstart import measure_cold_ask
 
-__all__ = ["BenchOptions", "machine", "run_bench", "targets"]
+__all__ = ["BenchOptions", "machine", "machine_speed", "run_bench", "targets"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,17 @@ def _loading(options: BenchOptions, spec: dict[str, Any], size: int | None) -> d
     }
 
 
+def machine_speed() -> float:
+    """Seconds for a fixed pure-Python loop, best of three: how fast this machine runs right now. A shared virtual
+    machine drifts from minute to minute; taken at the start and end of a run, it tells runs apart."""
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(range(3 * 10**7))
+        timings.append(time.perf_counter() - started)
+    return round(min(timings), 3)
+
+
 def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) -> dict[str, Any]:
     """Every measurement of the benchmark, as plain data."""
     spec = {
@@ -91,6 +103,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) ->
         "discord_questions": options.discord_questions,
         "seed": options.seed,
     }
+    speed_before = machine_speed()
     bases = []
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         for size in (None, *options.sizes):
@@ -104,7 +117,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) ->
             bases.append({"base": name, **answering, **_loading(options, {**spec, "folder": str(folder)}, size)})
     progress("cold start ...")
     report = {
-        "machine": machine(),
+        "machine": {**machine(), "loop_s_before": speed_before, "loop_s_after": machine_speed()},
         "options": {**spec, "sizes": list(options.sizes), "load_runs": options.load_runs},
         "bases": bases,
         "cold_ask": measure_cold_ask(options.cold_runs),

@@ -79,11 +79,12 @@ def test_the_report_renders_and_judges_the_targets() -> None:
         "discord": {"skipped": "no bot"},
     }
     report = {
-        "machine": machine(),
+        "machine": {**machine(), "loop_s_before": 0.45, "loop_s_after": 0.5},
         "bases": [base],
         "cold_ask": {"wall_s": 0.3, "wall_s_runs": [0.3], "imports_discord": False},
     }
     assert "100,000" in text_table(report) and "skipped" in markdown_table(report)
+    assert "0.450 s before the run, 0.500 s after" in text_table(report)
     judged = {target["target"]: target["met"] for target in targets(report)}
     assert judged["100k: engine p99 ms < 10"] and not judged["100k: SimCord autocomplete p99 ms < 50"]
     assert judged["100k: load and index s < 5, index file read (restart)"]

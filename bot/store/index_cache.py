@@ -32,7 +32,16 @@ from bot.core.lexicon import Lexicon
 from bot.core.matcher import IndexState
 from bot.core.models import Fact, Source
 
-__all__ = ["INDEX_SUFFIX", "IndexHelper", "build_engine", "index_note", "index_path", "read_index_note", "split_point"]
+__all__ = [
+    "INDEX_SUFFIX",
+    "IndexHelper",
+    "build_engine",
+    "index_note",
+    "index_path",
+    "read_index_note",
+    "split_point",
+    "usable_cores",
+]
 
 INDEX_SUFFIX = ".index"
 logger = logging.getLogger(__name__)
@@ -61,6 +70,13 @@ def read_index_note(path: Path) -> str | None:
         return None
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one, as under ``taskset``)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def split_point(fact_count: int) -> int:
     """Where a base of ``fact_count`` facts is cut in two for indexing (and for its key): the helper takes the
     facts from here on."""
@@ -80,7 +96,11 @@ class IndexHelper:
         arguments = ("-m", "bot.store.index_helper", str(database_path), str(lexicon_path), str(first))
         try:
             process = await asyncio.create_subprocess_exec(
-                sys.executable, *arguments, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+                sys.executable,
+                *arguments,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
             )
         except OSError as error:
             logger.warning("Could not start an index helper (%s); indexing in this process alone", error)

@@ -13,7 +13,6 @@ import dataclasses
 import gc
 import json
 import logging
-import os
 import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -34,7 +33,15 @@ from bot.settings import Settings
 from bot.store import records, sql
 from bot.store.database import Database, Session
 from bot.store.export import facts_toml
-from bot.store.index_cache import IndexHelper, build_engine, index_note, index_path, read_index_note, split_point
+from bot.store.index_cache import (
+    IndexHelper,
+    build_engine,
+    index_note,
+    index_path,
+    read_index_note,
+    split_point,
+    usable_cores,
+)
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR, sync_curated
 
@@ -164,7 +171,7 @@ async def _index_helper(database: Database, settings: Settings, lexicon: Lexicon
     after all is stopped unused.
     """
     minimum = settings.index_helper_min_facts
-    if not minimum or (os.cpu_count() or 1) < 2:
+    if not minimum or usable_cores() < 2:
         return None
     async with database.read() as session:
         count: int = await session.fetch_value(sql.SELECT_SERVED_FACT_COUNT)

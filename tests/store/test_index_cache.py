@@ -4,6 +4,7 @@ in the way (damaged, stale or unwritable, the service still starts with the righ
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -163,3 +164,18 @@ async def test_another_lexicon_is_foreseen_and_gets_a_helper(
     async with await FactService.open(shared.model_copy(update={"facts_dir": facts_dir})) as service:
         assert "Started an index helper" in _index_log(caplog) and "in a helper process" in _index_log(caplog)
         assert service.engine.lexicon.phrases[("quietude",)] == "lull"
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="CPU affinity is a Linux call")
+async def test_a_process_with_one_core_builds_without_a_helper(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "bot.store.index_cache")
+    cores = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {min(cores)})
+    try:
+        async with await FactService.open(settings.model_copy(update={"index_helper_min_facts": 1})) as service:
+            assert "No index file" in _index_log(caplog) and "Started an index helper" not in _index_log(caplog)
+            assert service.engine.ask("did russia accept?").fact is not None
+    finally:
+        os.sched_setaffinity(0, cores)

@@ -85,8 +85,8 @@ def measure_answering(
 ) -> AnsweringFigures:
     """Time ``engine.ask`` on every question, then the brute force on the first ``brute_questions``.
 
-    ``matcher`` must index the same facts as the engine (the engine keeps its own private); it supplies the
-    brute force's scorer and the engine's top-ranked fact for the agreement.
+    ``matcher`` is the engine's (``Engine.matcher``); it supplies the brute force's scorer and the engine's
+    top-ranked fact for the agreement. The engine is timed first, so the brute force finds its caches warm.
     """
     timings = []
     results = []

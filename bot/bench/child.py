@@ -20,7 +20,6 @@ from bot.bench.stats import pin_to_one_core
 from bot.bench.synthetic import BenchQuestion, QuestionKind, generate
 from bot.core.engine import Engine
 from bot.core.evaluation import load_cases
-from bot.core.matcher import Matcher
 from bot.settings import PROJECT_ROOT
 
 __all__ = ["CURATED_QUESTION_FILES", "answer_curated", "answer_synthetic", "load_and_discord", "main"]
@@ -50,18 +49,16 @@ def answer_curated(spec: dict[str, Any]) -> dict[str, Any]:
         if path.exists()
         for case in load_cases(path)
     ]
-    matcher = Matcher(engine.lexicon)
-    matcher.extend(engine.facts.values())
     # Repeated so the percentiles rest on enough samples; the typo cache makes repeats no cheaper than the
     # curated questions' own words already are (they are mostly spelt right).
     repeated = (questions * max(1, spec["questions"] // max(1, len(questions)) + 1))[: spec["questions"]]
     for question in questions[:_WARM_UP]:
         engine.ask(question.text)
-    figures = measure_answering(engine, matcher, repeated, min(spec["brute_questions"], len(questions)))
+    figures = measure_answering(engine, engine.matcher, repeated, min(spec["brute_questions"], len(questions)))
     folder = Path(spec["folder"])
     (folder / "questions.json").write_text(json.dumps([q.text for q in questions]), encoding="utf-8")
     asyncio.run(measure_loading(bench_settings(folder / "bench.db"), index_file=False))  # creates the database
-    return {"facts": len(engine.facts), "index_s": round(index_s, 4), "questions": len(questions), **figures.as_dict()}
+    return {"facts": len(engine), "index_s": round(index_s, 4), "questions": len(questions), **figures.as_dict()}
 
 
 def answer_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
@@ -72,12 +69,10 @@ def answer_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
     generate_s = time.perf_counter() - started
     gc.collect()
     engine, index_s = _timed_engine(base.lexicon, base.sources, base.facts)
-    matcher = Matcher(base.lexicon)
-    matcher.extend(base.facts)
     questions = base.questions(spec["questions"])
     for question in base.questions(_WARM_UP + 1)[:_WARM_UP]:  # another mix: warms the weights, not the typo cache
         engine.ask(question.text)
-    figures = measure_answering(engine, matcher, questions, spec["brute_questions"])
+    figures = measure_answering(engine, engine.matcher, questions, spec["brute_questions"])
     folder = Path(spec["folder"])
     settings = asyncio.run(store_base(base, folder))
     (folder / "questions.json").write_text(json.dumps([q.text for q in questions]), encoding="utf-8")

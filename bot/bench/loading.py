@@ -73,7 +73,7 @@ async def measure_loading(settings: Settings, index_file: bool) -> dict[str, Any
     service = await FactService.open(settings)
     seconds = time.perf_counter() - started
     resident, peak = resident_memory_mb()
-    facts = len(service.engine.facts)
+    facts = len(service.engine)
     await service.close()
     return {
         "load_s": round(seconds, 3),

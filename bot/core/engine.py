@@ -83,6 +83,11 @@ class Engine:
         self._facts.update((fact.id, fact) for fact in facts)
         self._topic_counts.update(tag for fact in facts for tag in fact.tags)
 
+    @property
+    def matcher(self) -> Matcher:
+        """The matcher over the served facts (to measure it; change facts through the engine)."""
+        return self._matcher
+
     def index_state(self) -> IndexState:
         """The index as built from the facts given to the constructor, for :meth:`with_index` (see
         :meth:`Matcher.state`)."""
@@ -126,10 +131,9 @@ class Engine:
 
     def _check_sources(self, fact: Fact) -> None:
         # Membership per citation: `set - dict.keys()` would walk every registered source on every fact.
-        for citation in fact.citations:
-            if citation.source not in self._sources:
-                missing = {c.source for c in fact.citations if c.source not in self._sources}
-                raise ValueError(f"fact {fact.id!r} cites unknown sources {sorted(missing)}")
+        missing = {citation.source for citation in fact.citations if citation.source not in self._sources}
+        if missing:
+            raise ValueError(f"fact {fact.id!r} cites unknown sources {sorted(missing)}")
 
     def drop_fact(self, fact_id: str) -> None:
         """Stop serving ``fact_id`` (no-op when absent)."""

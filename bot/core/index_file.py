@@ -132,20 +132,24 @@ def encode_index(state: IndexState, key: str, note: str = "") -> list[bytes]:
         _texts(state.word_frequency, _FIELD),
         _ints(state.word_frequency.values()),
     ]
-    checksum = hashlib.blake2b(digest_size=32)
-    for section in sections:
-        checksum.update(section)
-    header = {
+    fields: dict[str, object] = {
         "format": _FORMAT,
         "key": key,
-        "checksum": checksum.hexdigest(),
         "facts": len(state.fact_ids),
         "first_slot": state.first_slot,
         "note": note,
         "sections": [len(section) for section in sections],
     }
-    header_bytes = json.dumps(header).encode("ascii")
+    header_bytes = json.dumps({**fields, "checksum": _checksum(fields, sections)}).encode("ascii")
     return [_MAGIC, _HEADER_SIZE.pack(len(header_bytes)), header_bytes, *sections]
+
+
+def _checksum(fields: dict[str, object], body: Iterable[bytes | memoryview]) -> str:
+    """A digest of the header's fields (all but the checksum) and the body: damage to either is caught."""
+    checksum = hashlib.blake2b(json.dumps(fields, sort_keys=True).encode("ascii"), digest_size=32)
+    for part in body:
+        checksum.update(part)
+    return checksum.hexdigest()
 
 
 def _read_header(data: bytes) -> tuple[dict[str, object], int]:
@@ -155,7 +159,7 @@ def _read_header(data: bytes) -> tuple[dict[str, object], int]:
     try:
         (size,) = _HEADER_SIZE.unpack_from(data, len(_MAGIC))
         header = json.loads(data[start : start + size])
-    except (struct.error, ValueError) as error:
+    except (struct.error, ValueError, RecursionError) as error:  # RecursionError: absurdly nested JSON
         raise IndexFileError(f"unreadable header: {error}") from error
     if not isinstance(header, dict) or header.get("format") != _FORMAT:
         raise IndexFileError("another format of index file")
@@ -180,10 +184,16 @@ def decode_index(data: bytes, key: str) -> IndexState:
     if header.get("key") != key:
         raise IndexFileError("made from other facts, another lexicon or other code")
     body = memoryview(data)[body_at:]
-    if hashlib.blake2b(body, digest_size=32).hexdigest() != header.get("checksum"):
+    fields = {name: value for name, value in header.items() if name != "checksum"}
+    if _checksum(fields, [body]) != header.get("checksum"):
         raise IndexFileError("damaged: its checksum does not match")
     sizes = header.get("sections")
-    if not isinstance(sizes, list) or len(sizes) != _SECTIONS or sum(sizes) != len(body):
+    if (
+        not isinstance(sizes, list)
+        or len(sizes) != _SECTIONS
+        or not all(type(size) is int and size >= 0 for size in sizes)
+        or sum(sizes) != len(body)
+    ):
         raise IndexFileError("damaged: its sections do not add up")
     sections = []
     at = 0
@@ -205,7 +215,7 @@ def _state_of(sections: list[bytes], fact_count: object, first_slot: object) -> 
     mentions = list(map(mention_sets.__getitem__, array(_ARRAY_TYPE, mention_numbers)))
     if not len(fact_ids) == len(phrasing_keys) == len(mentions) == fact_count:
         raise ValueError("fact records do not match their count")
-    if not isinstance(first_slot, int) or first_slot < 0:
+    if type(first_slot) is not int or first_slot < 0:
         raise ValueError(f"no first slot: {first_slot!r}")
     tokens = _strings(tokens_text, _FIELD)
     lengths = array(_ARRAY_TYPE, lengths_bytes)

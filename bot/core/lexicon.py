@@ -135,15 +135,9 @@ def raw_tokens_joined(texts: Sequence[str]) -> list[str]:
                 words.append(TEXT_BREAK)
             words += raw_tokens(text)
         return words
-    if not joined.isascii():  # only the texts that need it are folded
-        joined = _JOINER.join([text if text.isascii() and "`" not in text else _fold(text) for text in texts])
-    elif "`" in joined:
-        joined = joined.replace("`", "'")
-    joined = joined.lower()
-    if "u.s." in joined:
-        joined = _US_ABBREVIATION.sub(" us ", joined)
-    if "'" in joined:
-        joined = _POSSESSIVE.sub("", joined).replace("'", "")
+    # Folding and lower-casing go character by character, and no rewrite spans the break: one pass over all the
+    # texts gives what each text alone would.
+    joined = _lower(_fold(joined))
     # A character outside ASCII is never part of a word: as "?", it becomes a space like any other.
     return joined.encode("ascii", "replace").translate(_ASCII_WORDS_AND_BREAKS).decode("ascii").split()
 
@@ -271,27 +265,6 @@ class Lexicon:
             if len(key) > 1:
                 longest[key[0]] = max(longest.get(key[0], 1), len(key))
         return longest
-
-    def canonical(self, tokens: list[str]) -> list[str]:
-        """Rewrite ``tokens``: the longest known phrase at each place becomes its concept token."""
-        single, longest_from = self.single_words, self.phrase_starts
-        if longest_from.keys().isdisjoint(tokens):  # most texts hold no phrase of several words
-            return [single.get(token, token) for token in tokens]
-        rewritten = []
-        position = 0
-        while position < len(tokens):
-            token = tokens[position]
-            # Only a word that starts a phrase is looked up, from its longest phrase down to two words.
-            for size in range(min(longest_from.get(token, 1), len(tokens) - position), 1, -1):
-                concept = self.phrases.get(tuple(tokens[position : position + size]))
-                if concept is not None:
-                    rewritten.append(concept)
-                    position += size
-                    break
-            else:
-                rewritten.append(single.get(token, token))
-                position += 1
-        return rewritten
 
 
 def load_lexicon(path: Path) -> Lexicon:

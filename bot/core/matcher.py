@@ -97,6 +97,9 @@ class IndexState:
     def moved_to(self, first_slot: int) -> IndexState:
         """The same state with the facts numbered from ``first_slot``: as a part of an index built in parts
         holds them (see :meth:`Matcher.absorb`)."""
+        for first in (self.first_slot, first_slot):  # both numberings must fit the postings' arrays
+            if not 0 <= first <= _SLOT_MAX - len(self.fact_ids):
+                raise ValueError(f"facts cannot be numbered from slot {first}")
         offset = first_slot - self.first_slot
         postings = {
             token: tuple(array("i", map(offset.__add__, slots)) for slots in lists)
@@ -158,6 +161,8 @@ _SHORTLIST_MOST = 120
 _ROUNDING_MARGIN = 1.0 + 1e-9
 # Slack for float rounding when ruling out that a fact can still reach the shortlist.
 _EPSILON = 1e-9
+# The highest slot an array("i") of postings can hold.
+_SLOT_MAX = 2**31 - 1
 # Scores are rounded to one decimal before they are compared with a threshold.
 _SCORE_SLACK = 0.1
 # When fewer facts can still reach the shortlist than this share of a token's postings, each is looked up in the
@@ -199,7 +204,6 @@ class Matcher:
 
     def __init__(self, lexicon: Lexicon, thresholds: Thresholds | None = None) -> None:
         self._lexicon = lexicon
-        self._concepts = lexicon.concepts
         self._lexicon_words = lexicon.words
         self._name_words = lexicon.name_words
         self.thresholds = thresholds or Thresholds()
@@ -230,7 +234,7 @@ class Matcher:
         """``words`` rewritten by the lexicon (longest phrase first), stop words dropped, the rest stemmed.
 
         Word by word through a cache, as a word outside a phrase always becomes the same token (or none); then
-        the phrases, found left to right from the words that start one, as :meth:`Lexicon.canonical` does.
+        the phrases, found left to right from the words that start one, longest first.
         Tokens are never empty, so ``filter(None, ...)`` drops exactly the stop words' None.
         """
         starts = self._phrase_starts
@@ -378,7 +382,7 @@ class Matcher:
         arrays and counts, so encode it before the matcher changes."""
         if self._free_slots or len(self._slots) != len(self._facts):
             raise ValueError("the index has had facts removed; build it afresh to take its state")
-        facts = [indexed for indexed in self._facts if indexed is not None]
+        facts = [indexed for indexed in self._facts if indexed is not None]  # all of them: no slot is free
         return IndexState(
             fact_ids=[indexed.fact_id for indexed in facts],
             keys=[indexed.keys for indexed in facts],
@@ -403,12 +407,12 @@ class Matcher:
         first = len(self._facts)
         if not self._slots.keys().isdisjoint(state.fact_ids) or len(set(state.fact_ids)) != len(facts):
             raise ValueError("facts with the same id: build the index afresh")
+        if state.first_slot != first:  # before anything changes: it may refuse
+            state = state.moved_to(first)
         self._facts += [
             _IndexedFact(fact.id, keys, mentions, _own_texts(fact))
             for fact, keys, mentions in zip(facts, state.keys, state.mentions, strict=True)
         ]
-        if state.first_slot != first:
-            state = state.moved_to(first)
         self._slots.update((fact.id, slot) for slot, fact in enumerate(facts, start=first))
         for token, postings in state.postings.items():  # copied: the state's arrays may be another index's
             held = self._postings.get(token)
@@ -689,7 +693,7 @@ class Matcher:
             total += weight
         recall = shared / query.weight
         precision = shared / total
-        return recall, (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
+        return recall, _f_score(precision, recall)
 
     def _decide(self, ranked: list[Candidate], off_topic: tuple[str, ...]) -> Match:
         limits = self.thresholds
@@ -717,8 +721,12 @@ def _blend(f_score: float, recall: float, similarity: float) -> float:
 def _best_possible(recall: float) -> float:
     """The highest score a fact can get when the query tokens it holds weigh ``recall`` of the question: its
     spread coverage, or a phrasing with those tokens and nothing else (precision 1, identical token strings)."""
-    f_score = (1 + _BETA_SQUARED) * recall / (_BETA_SQUARED + recall)
-    return max(100.0 * _SPREAD_SHARE * recall, _blend(f_score, recall, 1.0))
+    return max(100.0 * _SPREAD_SHARE * recall, _blend(_f_score(1.0, recall), recall, 1.0))
+
+
+def _f_score(precision: float, recall: float) -> float:
+    """The F-beta score of ``precision`` and ``recall``, recall weighing more (beta = 2)."""
+    return (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
 
 
 def _add_to_contenders(covered: dict[int, float], contenders: list[int], slots: array[int], value: float) -> None:

@@ -15,7 +15,6 @@ from bot.bench.runner import machine, targets
 from bot.bench.synthetic import QuestionKind, generate
 from bot.cli import build_parser
 from bot.core.engine import Engine
-from bot.core.matcher import Matcher
 
 
 def test_the_generator_is_deterministic_and_quotes_are_spans_of_their_sources() -> None:
@@ -42,8 +41,7 @@ def test_the_question_mix_has_every_kind() -> None:
 def test_brute_force_and_engine_are_measured_on_the_same_questions() -> None:
     base = generate(100)
     engine = Engine(base.lexicon, base.sources, base.facts)
-    matcher = Matcher(base.lexicon)
-    matcher.extend(base.facts)
+    matcher = engine.matcher
     fact = base.facts[0]
     assert BruteForce(matcher).best(fact.question)[0] == fact.id
     figures = measure_answering(engine, matcher, base.questions(24), brute_questions=12)

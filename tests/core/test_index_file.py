@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import struct
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -143,6 +147,48 @@ def test_damaged_or_foreign_bytes_are_refused(fresh_engine: Engine) -> None:
     other_format = data.replace(b'"format": 1', b'"format": 9', 1)
     with pytest.raises(IndexFileError, match="another format"):
         decode_index(other_format, key)
+
+
+def _with_header(data: bytes, change: Callable[[dict[str, Any]], object]) -> bytes:
+    """``data`` with its header changed by ``change`` (the body and the checksum left as they were)."""
+    start = len(b"factbot-index\n") + 4
+    (size,) = struct.unpack_from("<I", data, start - 4)
+    header = json.loads(data[start : start + size])
+    change(header)
+    encoded = json.dumps(header).encode()
+    return data[: start - 4] + struct.pack("<I", len(encoded)) + encoded + data[start + size :]
+
+
+def test_a_damaged_header_is_refused_like_a_damaged_body(fresh_engine: Engine) -> None:
+    data = _encoded(fresh_engine)
+    key = _key(fresh_engine.lexicon, list(fresh_engine.facts.values()))
+    damages: list[Callable[[dict[str, Any]], object]] = [
+        lambda header: header.update(first_slot=5),  # would number the facts wrongly: the checksum covers it
+        lambda header: header.update(first_slot=True),
+        lambda header: header.update(facts=header["facts"] - 1),
+        lambda header: header.update(note="another note"),
+        lambda header: header.update(sections=["x"] * 11),
+    ]
+    for damage in damages:
+        with pytest.raises(IndexFileError, match="checksum"):
+            decode_index(_with_header(data, damage), key)
+    nested = data[: len(b"factbot-index\n")] + struct.pack("<I", 100_000) + b"[" * 100_000
+    with pytest.raises(IndexFileError, match="unreadable header"):
+        decode_index(nested, key)
+
+
+def test_a_state_numbered_out_of_range_is_refused_and_changes_nothing(fresh_engine: Engine) -> None:
+    facts = list(fresh_engine.facts.values())
+    lexicon, sources = fresh_engine.lexicon, fresh_engine.sources.values()
+    part = Engine(lexicon, sources, facts[5:]).index_state()
+    engine = Engine(lexicon, sources, facts[:5])
+    before = engine.index_state()
+    for first_slot in (-1, 2**31):
+        with pytest.raises(ValueError, match="cannot be numbered"):
+            engine.absorb(facts[5:], dataclasses.replace(part, first_slot=first_slot))
+    assert engine.index_state() == before and len(engine) == 5
+    engine.absorb(facts[5:], part)  # and it still takes the part
+    assert engine.index_state() == fresh_engine.index_state()
 
 
 def test_a_state_is_only_restored_over_its_own_facts(fresh_engine: Engine) -> None:

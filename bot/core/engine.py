@@ -171,6 +171,19 @@ class Engine:
         score = match.best.score if match.best else (match.candidates[0].score if match.candidates else 0.0)
         return AskResult(question, match.status, fact, score, suggestions, match.off_topic)
 
+    def choose(self, fact_id: str) -> AskResult | None:
+        """The answer when the asker picked ``fact_id`` from the questions offered: that fact, asked by its own
+        question and scored as the matcher scores it, with the other close questions (None when not served)."""
+        fact = self._facts.get(fact_id)
+        if fact is None:
+            return None
+        ranked = self._matcher.rank(fact.question, _SUGGESTIONS + 1, self._matcher.thresholds.suggest)
+        # A fact's question is its own phrasing, which no other fact may share: it ranks, at the top.
+        score = next((c.score for c in ranked if c.fact_id == fact_id), 0.0)
+        others = [c for c in ranked if c.fact_id != fact_id and c.score >= self._matcher.thresholds.suggest]
+        suggestions = tuple(Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in others)
+        return AskResult(fact.question, MatchStatus.ANSWERED, fact, score, suggestions[:_SUGGESTIONS])
+
     def complete(self, text: str, limit: int = 25) -> list[Suggestion]:
         """Questions to offer while ``text`` is being typed, best first (for autocomplete)."""
         if not text.strip():

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 
 from bot.discord_app.replies import reply
-from bot.discord_app.safety import CONTENT_MAX, user_text
+from bot.discord_app.safety import CONTENT_MAX, NO_MENTIONS, user_text
 from bot.store.service import FactNotFoundError, ModerationError
 
 __all__ = ["NotModerator", "cooldown_message", "explain", "guarded", "report_error"]
@@ -71,13 +71,19 @@ def _where(interaction: discord.Interaction[discord.Client]) -> str:
     return f"component {custom_id!r}" if custom_id else f"interaction type {interaction.type}"
 
 
-async def report_error(interaction: discord.Interaction[discord.Client], error: BaseException) -> None:
-    """Tell the user ephemerally what went wrong; log the traceback when it is not an expected failure."""
+def _told(error: BaseException, where: str) -> str:
+    """What to tell the user about ``error``: its explanation, or an apology with the traceback logged."""
     cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
     message = explain(cause)
     if message is None:
-        log.error("Unhandled error in %s", _where(interaction), exc_info=cause)
+        log.error("Unhandled error in %s", where, exc_info=cause)
         message = _APOLOGY
+    return message
+
+
+async def report_error(interaction: discord.Interaction[discord.Client], error: BaseException) -> None:
+    """Tell the user ephemerally what went wrong; log the traceback when it is not an expected failure."""
+    message = _told(error, _where(interaction))
     try:
         await reply(interaction, message, ephemeral=True)
     except discord.HTTPException:
@@ -91,3 +97,12 @@ async def guarded(interaction: discord.Interaction[discord.Client], work: Awaita
         await work
     except Exception as error:
         await report_error(interaction, error)
+
+
+async def report_message_error(message: discord.Message, error: BaseException) -> None:
+    """Reply to ``message`` (a mention of the bot) with what went wrong, as :func:`report_error` does."""
+    told = _told(error, f"the reply to message {message.id}")
+    try:
+        await message.reply(told, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException:  # no permission to reply there, say: the error is logged above if unexpected
+        log.warning("Could not report an error in reply to message %s", message.id, exc_info=True)

@@ -248,6 +248,17 @@ class FactService:
         result = self._engine.ask(question)
         if not log:
             return AskRecord(result, None)
+        return await self._record(result, asker, channel)
+
+    async def ask_fact(self, fact_id: str, *, asker: str | None = None, channel: str | None = None) -> AskRecord | None:
+        """Answer with the fact the asker picked from the questions offered (see :meth:`Engine.choose`), recorded
+        like any question; None when the fact is no longer served."""
+        await self._refresh()
+        result = self._engine.choose(fact_id)
+        return None if result is None else await self._record(result, asker, channel)
+
+    async def _record(self, result: AskResult, asker: str | None, channel: str | None) -> AskRecord:
+        """Record an answered (or unanswered) question with its outcome, for the curators and for feedback."""
         closest = result.fact.id if result.fact else next((s.fact_id for s in result.suggestions), None)
         row = (
             _printable(result.question),
@@ -286,16 +297,24 @@ class FactService:
         actor = _check_actor(actor)
         return await self._change("created", actor, build)
 
-    async def edit_fact(self, fact_id: str, draft: FactDraft, actor: str) -> Fact:
+    async def edit_fact(
+        self, fact_id: str, draft: FactDraft, actor: str, *, unless_changed: Fact | None = None
+    ) -> Fact:
         """Replace a served fact's question, aliases, answer, citations and tags with ``draft``'s.
 
-        Quotes the draft keeps unchanged stay pinned to the place they cite.
+        Quotes the draft keeps unchanged stay pinned to the place they cite. With ``unless_changed`` (the fact as
+        the editor saw it), an edit made meanwhile by anyone is refused rather than silently undone.
         """
         if draft.id is not None and draft.id != fact_id:
             raise ModerationError([f'A fact\'s id cannot change ("{fact_id}" to "{draft.id}"); add a new fact.'])
 
         async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
             before = await self._served(session, fact_id)
+            if unless_changed is not None and before.fact != unless_changed:
+                changed_by = before.fact.provenance.actor or "someone"
+                raise ModerationError(
+                    [f'Fact "{fact_id}" was changed by {changed_by} since you opened it; open it again to edit it.']
+                )
             fact = self._resolve(draft, fact_id, before.fact)
             origin = before.fact.provenance
             return before, dataclasses.replace(before, fact=stamped(fact, origin.origin, origin.file, actor, at))
@@ -367,6 +386,11 @@ class FactService:
         return source
 
     # -- curators' views -------------------------------------------------------------------------------
+
+    async def served_fact(self, fact_id: str) -> Fact:
+        """A served fact; FactNotFoundError when no fact has the id, ModerationError when it is removed."""
+        async with self._database.read() as session:
+            return (await self._served(session, fact_id)).fact
 
     async def get_fact(self, fact_id: str) -> Fact:
         """A stored fact, served or removed; FactNotFoundError when no fact has the id."""

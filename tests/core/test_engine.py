@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.core.engine import Engine
+from bot.core.matcher import MatchStatus
 
 
 def _counted(engine: Engine) -> dict[str, int]:
@@ -40,3 +41,14 @@ def test_find_puts_the_fact_with_that_id_first_then_the_best_questions(curated_e
     assert [fact.id for fact in curated_engine.find("", limit=3)] == list(curated_engine.facts)[:3]
     assert curated_engine.find("zzzz qqqq") == []
     assert len(curated_engine.find("russia", limit=4)) <= 4
+
+
+def test_a_chosen_fact_is_answered_with_its_own_score_and_the_other_close_questions(curated_engine: Engine) -> None:
+    fact = curated_engine.fact("rubio-mean-girls")
+    assert fact is not None
+    chosen = curated_engine.choose(fact.id)
+    asked = curated_engine.ask(fact.question)
+    assert chosen is not None and chosen.fact == fact and chosen.status is MatchStatus.ANSWERED
+    assert chosen.score == asked.score == 100.0
+    assert all(s.fact_id != fact.id for s in chosen.suggestions) and len(chosen.suggestions) <= 3
+    assert curated_engine.choose("no-such-fact") is None

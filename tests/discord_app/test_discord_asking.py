@@ -79,6 +79,10 @@ async def test_an_ambiguous_question_offers_buttons_and_a_click_answers(world: W
     answer = embed_of(clicked)
     assert answer.title == offered[0].question
     assert any(str(field.name).startswith("Quote") for field in answer.fields)
+    assert offered[0].question not in button_labels(response(clicked).components)  # not offered to itself
+    with sqlite3.connect(world.bot.settings.database_path) as database:
+        logged = database.execute("SELECT status, fact_id, score FROM asked_questions ORDER BY id DESC").fetchone()
+    assert logged == ("answered", offered[0].fact_id, 100.0)  # feedback on this answer goes to the fact shown
 
 
 async def test_feedback_buttons_record_feedback(world: World) -> None:
@@ -121,6 +125,23 @@ async def test_a_mention_is_answered_in_a_reply(world: World) -> None:
     assert "Ask me a question after the mention" in last_message(world.channel).content
     await world.member.send(world.channel, "@everyone did Russia accept?")
     assert last_message(world.channel).author.id == world.member.id  # not mentioned: no answer
+
+
+async def test_a_mention_that_fails_gets_an_apology_in_reply(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    me = world.bot.user
+    assert me is not None
+    database = world.bot.settings.database_path
+    with sqlite3.connect(database) as connection:  # recording the question fails: a real database error
+        connection.execute("ALTER TABLE asked_questions RENAME TO asked_questions_away")
+    try:
+        sent = await world.member.send(world.channel, f"{me.mention} did Russia accept the ceasefire?")
+    finally:
+        with sqlite3.connect(database) as connection:
+            connection.execute("ALTER TABLE asked_questions_away RENAME TO asked_questions")
+    apology = last_message(world.channel)
+    assert apology.author.id == me.id and apology.reference is not None and apology.reference.message_id == sent.id
+    assert "something went wrong on my side" in apology.content
+    assert any("Unhandled error in the reply to message" in r.getMessage() for r in caplog.records)
 
 
 @pytest.mark.bot_settings(ask_cooldown_rate=2, ask_cooldown_seconds=30)

@@ -114,12 +114,28 @@ async def test_remove_asks_for_confirmation_and_restore_brings_the_fact_back(wor
     gone = await world.member.slash(world.channel, "ask", question=fact.question)
     assert embed_of(gone).title != fact.question
 
+    stale = await world.moderator.slash(world.channel, "mod edit", fact=EDITED)
+    assert stale.modal is None and f'"{EDITED}" is removed; restore it first' in response(stale).content
+    simcord.assert_error(world.env, Exception, contains="is removed")
+
     choices = await world.moderator.autocomplete(world.channel, "mod restore", "fact", "russia")
     assert [choice["value"] for choice in choices] == [EDITED]
     restored = await world.moderator.slash(world.channel, "mod restore", fact=EDITED)
     assert response(restored).content.startswith(f"Restored `{EDITED}`")
     back = await world.member.slash(world.channel, "ask", question=fact.question)
     assert embed_of(back).title == fact.question
+
+
+async def test_an_edit_form_does_not_undo_a_change_made_while_it_was_open(world: World) -> None:
+    shown = await world.moderator.slash(world.channel, "mod edit", fact=EDITED)
+    assert shown.modal is not None
+    values = _modal_values(shown.modal)
+    await world.moderator.slash(world.channel, "mod alias", fact=EDITED, alias="is moscow on board")
+    refused = await world.moderator.submit_modal(shown, {**values, "fact:answer": "Not clearly."})
+    assert "since you opened it" in response(refused).content
+    assert button_labels(response(refused).components) == ["Edit and try again"]
+    kept = world.bot.service.engine.fact(EDITED)
+    assert kept is not None and "is moscow on board" in kept.aliases and kept.answer != "Not clearly."
 
 
 async def test_aliases_history_and_unanswered_questions(world: World) -> None:

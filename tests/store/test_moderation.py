@@ -79,6 +79,21 @@ async def test_edit_changes_only_what_the_draft_changes_and_keeps_quotes_pinned(
         await service.edit_fact(fact.id, draft(id="something-else"), "mod")
 
 
+async def test_an_edit_of_the_fact_as_it_was_does_not_undo_a_change_made_since(service: FactService) -> None:
+    seen = await service.add_fact(draft(), "mod")
+    changed = await service.add_alias(seen.id, "who went to russia on thursday", "other")
+    history = len(await service.history(seen.id))
+    with pytest.raises(ModerationError, match=f'"{seen.id}" was changed by other since you opened it'):
+        await service.edit_fact(
+            seen.id, seen.to_draft().model_copy(update={"answer": "Russia."}), "mod", unless_changed=seen
+        )
+    assert service.engine.fact(seen.id) == changed and len(await service.history(seen.id)) == history
+    edited = await service.edit_fact(
+        seen.id, changed.to_draft().model_copy(update={"answer": "Russia."}), "mod", unless_changed=changed
+    )
+    assert edited.answer == "Russia." and edited.aliases == changed.aliases
+
+
 async def test_remove_and_restore_are_soft_and_audited(service: FactService) -> None:
     fact = await service.add_fact(draft(), "mod")
     removed = await service.remove_fact(fact.id, "mod")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 
 import discord
@@ -11,10 +10,9 @@ from discord.ext import commands
 
 from bot.core.engine import AskResult
 from bot.core.limits import ASK_MAX
-from bot.core.matcher import MatchStatus
 from bot.core.render import answer_card
 from bot.discord_app.client import CeasefireBot
-from bot.discord_app.errors import cooldown_message
+from bot.discord_app.errors import cooldown_message, report_message_error
 from bot.discord_app.exts.asking._buttons import ASKING_COG, answer_view
 from bot.discord_app.exts.asking._cooldown import AskLimiter
 from bot.discord_app.exts.asking._render import answer_embed
@@ -73,6 +71,12 @@ class Asking(commands.Cog, name=ASKING_COG):
         if message.author.bot or me is None or me.id not in message.raw_mentions:
             return
         question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
+        try:
+            await self._answer_mention(message, question)
+        except Exception as error:  # a listener's errors would only be logged: the asker hears of them too
+            await report_message_error(message, error)
+
+    async def _answer_mention(self, message: discord.Message, question: str) -> None:
         if not question:
             await message.reply(_MENTION_HELP, allowed_mentions=NO_MENTIONS)
             return
@@ -90,16 +94,14 @@ class Asking(commands.Cog, name=ASKING_COG):
     async def answer_fact(self, interaction: discord.Interaction[discord.Client], fact_id: str) -> None:
         """A close question was clicked: answer it for the clicker, privately (others may click too)."""
         self.limiter.check(interaction)
-        fact = self.bot.service.engine.fact(fact_id)
-        if fact is None:
+        await defer(interaction, ephemeral=True)
+        record = await self.bot.service.ask_fact(
+            fact_id, asker=actor(interaction.user), channel=_channel(interaction.channel_id)
+        )
+        if record is None:
             await reply(interaction, "That question is no longer in the fact base; try `/ask`.", ephemeral=True)
             return
-        await defer(interaction, ephemeral=True)
-        result, asked_id = await self._ask(fact.question, interaction.user, interaction.channel_id)
-        if result.fact is None or result.fact.id != fact_id:
-            # The member chose this fact; show it even if its question now matches another one better.
-            result = dataclasses.replace(result, status=MatchStatus.ANSWERED, fact=fact, score=100.0)
-        embed, view = self._render(result, asked_id)
+        embed, view = self._render(record.result, record.asked_id)
         await reply(interaction, embed=embed, view=view, ephemeral=True)
 
     async def record_feedback(
@@ -122,9 +124,7 @@ class Asking(commands.Cog, name=ASKING_COG):
     async def _ask(
         self, question: str, asker: discord.abc.User, channel_id: int | None
     ) -> tuple[AskResult, int | None]:
-        record = await self.bot.service.ask(
-            question, asker=actor(asker), channel=None if channel_id is None else str(channel_id)
-        )
+        record = await self.bot.service.ask(question, asker=actor(asker), channel=_channel(channel_id))
         return record.result, record.asked_id
 
     def _render(
@@ -132,3 +132,8 @@ class Asking(commands.Cog, name=ASKING_COG):
     ) -> tuple[discord.Embed, discord.ui.View | None]:
         card = answer_card(result, self.bot.service.engine.sources)
         return answer_embed(card, about=about), answer_view(result, asked_id)
+
+
+def _channel(channel_id: int | None) -> str | None:
+    """How a channel is recorded beside a question."""
+    return None if channel_id is None else str(channel_id)

@@ -31,7 +31,7 @@ from bot.discord_app.exts.moderation._views import ConfirmRemoval, RetryForm
 from bot.discord_app.members import actor, ensure_moderator
 from bot.discord_app.replies import defer, reply
 from bot.discord_app.safety import CHOICE_MAX, CHOICES_MAX, clip, user_text
-from bot.store.service import FactNotFoundError, ModerationError
+from bot.store.service import ModerationError
 
 __all__ = ["Moderation"]
 
@@ -67,7 +67,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
     @app_commands.command(name="edit", description="Edit a fact in a form filled with its current values")
     @app_commands.describe(fact="The fact to edit (type part of its question)")
     async def edit(self, interaction: Interaction, fact: str) -> None:
-        current = self._served(fact)
+        current = await self.bot.service.served_fact(fact)
         form = FactForm.of(current)
         await interaction.response.send_modal(
             self._form_modal(current, form, current.citations[0].source, current.tags)
@@ -99,9 +99,11 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
             if base is None:
                 saved = await service.add_fact(draft, actor(interaction.user))
             else:
-                saved = await service.edit_fact(base.id, draft, actor(interaction.user))
+                saved = await service.edit_fact(base.id, draft, actor(interaction.user), unless_changed=base)
         except ModerationError as error:
-            retry = RetryForm(interaction, partial(self._form_modal, base, form, source_id, tags))
+            # Retried against the fact as it is now: if someone changed it meanwhile, the message said so.
+            latest = service.engine.fact(base.id) if base is not None else None
+            retry = RetryForm(interaction, partial(self._form_modal, latest or base, form, source_id, tags))
             await reply(interaction, f"Not saved. {explain(error)}", view=retry, ephemeral=True)
             return
         verb = "Added" if base is None else "Saved"
@@ -117,7 +119,7 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
     @app_commands.command(name="remove", description="Remove a fact (after you confirm); /mod restore undoes it")
     @app_commands.describe(fact="The fact to remove")
     async def remove(self, interaction: Interaction, fact: str) -> None:
-        current = self._served(fact)
+        current = await self.bot.service.served_fact(fact)
 
         async def confirmed(click: AnyInteraction) -> str:
             ensure_moderator(click, self.bot.settings)
@@ -215,12 +217,6 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
         ][:CHOICES_MAX]
 
     # -- lookups that explain themselves ----------------------------------------------------------------
-
-    def _served(self, fact_id: str) -> Fact:
-        fact = self.bot.service.engine.fact(fact_id)
-        if fact is None:
-            raise FactNotFoundError(fact_id)
-        return fact
 
     def _source_id(self, source: str | None) -> str:
         sources = self.bot.service.engine.sources

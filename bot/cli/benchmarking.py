@@ -43,6 +43,15 @@ def _bench(args: argparse.Namespace) -> int:
 
     if min(args.questions, args.brute_questions, args.discord_questions, args.load_runs) < 1:
         raise CommandError("--questions, --brute-questions, --discord-questions and --load-runs must be 1 or more")
+    if args.json is not None:  # checked before a run of many minutes, not after it
+        try:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            with args.json.open("a", encoding="utf-8"):
+                pass
+        except OSError as error:
+            raise CommandError(
+                f"cannot write the figures to {args.json} ({error}); give another --json path"
+            ) from error
     options = BenchOptions(
         sizes=args.sizes,
         questions=args.questions,

@@ -83,10 +83,7 @@ def content_digest(facts: Iterable[Fact]) -> bytes:
 
 def analyser_digest(lexicon: Lexicon) -> str:
     """A digest of what turns facts into an index besides the facts: this code and runtime, and ``lexicon``."""
-    digest = hashlib.blake2b(_code_digest(), digest_size=16)
-    lexicon_parts = (sorted(lexicon.phrases.items()), sorted(lexicon.entities), sorted(lexicon.names))
-    digest.update(repr(lexicon_parts).encode())
-    return digest.hexdigest()
+    return hashlib.blake2b(_code_digest() + lexicon.fingerprint.encode(), digest_size=16).hexdigest()
 
 
 def index_key(lexicon: Lexicon, contents: Iterable[bytes]) -> str:

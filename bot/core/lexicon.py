@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import tomllib
 import unicodedata
@@ -256,6 +257,13 @@ class Lexicon:
     def single_words(self) -> dict[str, str]:
         """One-word variants and their concepts."""
         return {key[0]: concept for key, concept in self.phrases.items() if len(key) == 1}
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything that turns words into tokens (phrases, entities, names); off-topic names, which
+        are only checked when answering, are left out."""
+        parts = (sorted(self.phrases.items()), sorted(self.entities), sorted(self.names))
+        return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
 
     @cached_property
     def phrase_starts(self) -> dict[str, int]:

@@ -131,7 +131,8 @@ class IndexHelper:
         if self._process.returncode is None:
             with contextlib.suppress(ProcessLookupError):
                 self._process.kill()
-        await self._process.wait()
+        # Reading what it wrote, not only waiting: a helper blocked on a full pipe would never be reaped.
+        await self._process.communicate()
 
 
 async def build_engine(
@@ -152,14 +153,16 @@ async def build_engine(
     contents = [content_digest(first), content_digest(later)]
     key = index_key(lexicon, contents)
     try:
-        state = decode_index(path.read_bytes(), key)
-        engine = Engine.with_index(lexicon, sources, facts, state)
+        data = path.read_bytes()
+        engine = Engine.with_index(lexicon, sources, facts, decode_index(data, key))
     except FileNotFoundError:
         logger.info("No index file at %s yet: building the index of %d facts", path, len(facts))
     except (OSError, IndexFileError, ValueError) as error:
         logger.info("Index file %s not used (%s): building the index of %d facts", path, error, len(facts))
     else:
         logger.info("Read the index of %d facts from %s", len(facts), path)
+        if note_of(data[:HEAD_SIZE]) != note:  # a change that leaves the index as it was (a tag, say)
+            _write_index(path, engine, key, note)  # noted, so the next start expects the file current
         return engine
     if helper is not None and helper.first == half:
         engine = Engine(lexicon, sources, first)
@@ -172,11 +175,16 @@ async def build_engine(
                 engine.put_fact(fact)
     else:
         engine = Engine(lexicon, sources, facts)
+    _write_index(path, engine, key, note)
+    return engine
+
+
+def _write_index(path: Path, engine: Engine, key: str, note: str) -> None:
+    """The engine's index in ``path`` for the next start; a failure is logged, not raised."""
     try:
         _write_atomically(path, encode_index(engine.index_state(), key, note))
     except OSError as error:
         logger.warning("Could not write the index file %s (%s); the next start builds the index again", path, error)
-    return engine
 
 
 def _write_atomically(path: Path, chunks: Iterable[bytes]) -> None:

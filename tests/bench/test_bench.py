@@ -6,6 +6,7 @@ Timings are not asserted: they belong to docs/benchmarks.md, measured on a known
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 from bot.bench.answering import BruteForce, measure_answering
@@ -15,6 +16,7 @@ from bot.bench.runner import machine, targets
 from bot.bench.synthetic import QuestionKind, generate
 from bot.cli import build_parser
 from bot.core.engine import Engine
+from tests.conftest import run_bot_cli
 
 
 def test_the_generator_is_deterministic_and_quotes_are_spans_of_their_sources() -> None:
@@ -104,3 +106,9 @@ def test_the_bots_own_handling_time_is_measured_beside_the_simcord_round_trip(tm
         bot, round_trip = figures[f"{kind}_bot"], figures[kind]
         assert bot["count"] == round_trip["count"] == 4
         assert 0 < bot["p50_ms"] <= round_trip["p50_ms"]
+
+
+def test_a_json_path_that_cannot_be_written_is_refused_before_the_run(tmp_path: Path) -> None:
+    done = run_bot_cli("bench", "--sizes", "10", "--json", str(tmp_path), env=dict(os.environ))
+    assert done.returncode == 2 and "cannot write the figures to" in done.stderr and "Traceback" not in done.stderr
+    assert "answering" not in done.stdout  # nothing was run

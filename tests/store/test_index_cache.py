@@ -179,3 +179,19 @@ async def test_a_process_with_one_core_builds_without_a_helper(
             assert service.engine.ask("did russia accept?").fact is not None
     finally:
         os.sched_setaffinity(0, cores)
+
+
+async def test_a_change_the_index_does_not_read_is_noted_so_later_starts_need_no_helper(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    shared = settings.model_copy(update={"index_helper_min_facts": 1})
+    async with await FactService.open(shared) as service:
+        fact = service.engine.fact("rubio-mean-girls")
+        assert fact is not None
+        await service.edit_fact(fact.id, fact.to_draft().model_copy(update={"tags": ("quotes",)}), "mod")
+    caplog.set_level(logging.INFO, "bot.store.index_cache")
+    async with await FactService.open(shared):  # a new audit entry: a helper, though the index is the same
+        assert "Started an index helper" in _index_log(caplog) and "Read the index" in _index_log(caplog)
+    caplog.clear()
+    async with await FactService.open(shared):
+        assert "Read the index" in _index_log(caplog) and "Started an index helper" not in _index_log(caplog)

@@ -162,7 +162,11 @@ class _Reader:
         updated by, updated at) and its aliases and citations in position order."""
         fact_id, question, answer, stored_tags, origin, curated_file, updated_by, updated_at = row
         if not citations:  # a stored fact always has one; the matcher and every answer rely on it
-            raise ValueError(f"fact {fact_id!r} has no citations in the database")
+            # A database error, reported as such by every front end: something outside the store changed the rows.
+            raise sqlite3.DatabaseError(
+                f"fact {fact_id!r} has no citations in the database, which was changed outside the bot; "
+                "restore a backup (see `db backup`)"
+            )
         tags = self._tags.get(stored_tags)
         if tags is None:
             tags = self._tags_of(stored_tags)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -107,6 +108,15 @@ def test_failures_exit_non_zero_with_the_reason_on_stderr(database: Path) -> Non
     assert "Quote not found" in refused.stderr and "closest passage" in refused.stderr
     missing = run("facts", "remove", "no-such-fact", database=database)
     assert missing.returncode == 2 and 'There is no fact "no-such-fact"' in missing.stderr
+
+
+def test_a_database_changed_outside_the_bot_is_reported_without_a_traceback(database: Path) -> None:
+    assert run("facts", "list", database=database).returncode == 0  # creates and syncs the database
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM citations WHERE fact_id = 'rubio-mean-girls'")
+    broken = run("facts", "list", database=database)
+    assert broken.returncode == 2 and "Traceback" not in broken.stderr
+    assert "'rubio-mean-girls' has no citations in the database" in broken.stderr and "backup" in broken.stderr
 
 
 def test_edit_remove_restore_alias_and_history(database: Path, capsys: pytest.CaptureFixture[str]) -> None:

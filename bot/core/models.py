@@ -7,7 +7,16 @@ from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.core.limits import (
     ALIAS_MAX,
@@ -32,6 +41,7 @@ __all__ = [
     "Source",
     "phrasing_key",
     "resolve_fact",
+    "tag_of",
     "trusted",
     "trusted_builder",
 ]
@@ -39,6 +49,17 @@ __all__ = [
 FactId = Annotated[str, StringConstraints(pattern=FACT_ID_PATTERN)]
 SourceId = Annotated[str, StringConstraints(pattern=SOURCE_ID_PATTERN)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, pattern=TAG_PATTERN)]
+_TAG = TypeAdapter(Tag)
+
+
+def tag_of(text: str) -> str | None:
+    """``text`` as a topic tag (trimmed and lower-cased, as facts store them); None when it cannot be one."""
+    try:
+        return _TAG.validate_python(text.strip().lower())  # the pattern is checked on the text as given
+    except ValidationError:
+        return None
+
+
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=QUESTION_MAX)]
 Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=ALIAS_MAX)]
 Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX)]

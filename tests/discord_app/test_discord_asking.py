@@ -179,6 +179,10 @@ async def test_source_quote_facts_and_help(world: World) -> None:
     assert "Page 2 of" in str(embed_of(turned).footer.text)
     russia = await world.member.slash(world.channel, "facts", topic="russia")
     assert embed_of(russia).title == "Facts about russia"
+    typed = await world.member.slash(world.channel, "facts", topic=" Russia ")  # as topics are stored
+    assert embed_of(typed).title == "Facts about russia" and embed_of(typed).description == embed_of(russia).description
+    odd = await world.member.slash(world.channel, "facts", topic="**not a topic**")
+    assert embed_of(odd).title == "Facts about \\*\\*not a topic\\*\\*"  # shown as typed, not as markdown
 
     helped = await world.member.slash(world.channel, "help")
     assert helped.ephemeral and "/ask question" in embed_text(embed_of(helped))

@@ -6,13 +6,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core.models import tag_of
 from bot.core.passages import find_passages
 from bot.discord_app.client import CeasefireBot
 from bot.discord_app.exts.info._render import help_embed, quote_embed, source_embed, topic_of
 from bot.discord_app.exts.info._views import FactPages
 from bot.discord_app.members import is_moderator
 from bot.discord_app.replies import reply
-from bot.discord_app.safety import CHOICE_MAX, CHOICES_MAX, clip
+from bot.discord_app.safety import CHOICE_MAX, CHOICES_MAX, clip, user_text
 
 __all__ = ["Info"]
 
@@ -39,6 +40,8 @@ class Info(commands.Cog):
     @app_commands.command(name="facts", description="Browse every question I can answer, by topic")
     @app_commands.describe(topic="Only facts with this topic, e.g. russia")
     async def facts(self, interaction: Interaction, topic: str | None = None) -> None:
+        if topic is not None:  # as facts store their topics ("Russia " is russia); no topic can be anything else
+            topic = tag_of(topic) or user_text(topic, 40)
         facts = sorted(
             (fact for fact in self.bot.service.engine.facts.values() if topic is None or topic in fact.tags),
             key=lambda fact: (topic or topic_of(fact), fact.question.casefold()),

@@ -7,7 +7,6 @@ server admins can grant the commands to anyone in the integration settings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -15,8 +14,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.limits import ALIAS_MAX, TAG_PATTERN
-from bot.core.models import Fact
+from bot.core.limits import ALIAS_MAX
+from bot.core.models import Fact, tag_of
 from bot.discord_app.client import CeasefireBot
 from bot.discord_app.errors import explain
 from bot.discord_app.exts.moderation._form import FactForm, FactModal
@@ -229,8 +228,8 @@ class Moderation(commands.GroupCog, group_name="mod", group_description="Change 
 
     @staticmethod
     def _topic(topic: str) -> str:
-        tag = topic.strip().lower()
-        if not re.fullmatch(TAG_PATTERN, tag):
+        tag = tag_of(topic)
+        if tag is None:
             raise ModerationError(
                 ["A topic is one word of lower-case letters, digits and dashes (up to 32), e.g. russia."]
             )

@@ -49,7 +49,7 @@ class FactForm:
             {
                 "id": base.id if base is not None else None,
                 "question": self.question,
-                "aliases": [line.strip() for line in self.aliases.splitlines() if line.strip()],
+                "aliases": self.aliases.splitlines(),  # trimmed, blank lines dropped, by the draft
                 "answer": self.answer,
                 "citations": [{"quote": self.quote, "speaker": self.speaker, "source": source_id}, *later],
                 "tags": tags,

@@ -23,6 +23,7 @@ __all__ = [
     "add_data_options",
     "data_error",
     "engine_from_args",
+    "operator_errors",
     "service_session",
     "settings_from_args",
 ]
@@ -89,6 +90,18 @@ class ServiceSession:
 
 
 @contextmanager
+def operator_errors(failed: str) -> Iterator[None]:
+    """Failures an operator can fix (data files, the database, the file system) as one-line CommandErrors;
+    ``failed`` says what could not be done."""
+    try:
+        yield
+    except (DataFileError, LexiconError, SyncError) as error:
+        raise data_error(error) from error
+    except (OSError, sqlite3.Error) as error:
+        raise CommandError(f"{failed}: {error}") from error
+
+
+@contextmanager
 def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
     """The fact service over the database the options name, closed when the block ends however it ends.
 
@@ -96,12 +109,8 @@ def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
     """
     settings = settings_from_args(args)
     with asyncio.Runner() as runner:
-        try:
+        with operator_errors(f"cannot open the database {settings.database_path}"):
             service = runner.run(FactService.open(settings))
-        except (DataFileError, LexiconError, SyncError) as error:
-            raise data_error(error) from error
-        except (OSError, sqlite3.Error) as error:
-            raise CommandError(f"cannot open the database {settings.database_path}: {error}") from error
         try:
             yield ServiceSession(runner, service)
         except ModerationError as error:

@@ -8,16 +8,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable
 from typing import TypeVar
 
-from bot.cli._common import CommandError, Subcommands, add_data_options, data_error, settings_from_args
-from bot.core.datafiles import DataFileError
-from bot.core.lexicon import LexiconError
+from bot.cli._common import CommandError, Subcommands, add_data_options, operator_errors, settings_from_args
 from bot.settings import Settings
-from bot.store import SyncError
 
 __all__ = ["configure_logging", "register"]
 
@@ -99,10 +95,7 @@ def _sync(args: argparse.Namespace) -> int:
 def _in_bot_process(work: Callable[[], T], token_rejected: type[Exception]) -> T:
     """Run ``work``, turning the failures an operator can fix into one-line CommandErrors."""
     try:
-        return work()
+        with operator_errors("cannot start"):
+            return work()
     except token_rejected as error:
         raise CommandError(_TOKEN_REJECTED) from error
-    except (DataFileError, LexiconError, SyncError) as error:
-        raise data_error(error) from error
-    except (OSError, sqlite3.Error) as error:
-        raise CommandError(f"cannot start: {error}") from error

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
@@ -18,7 +18,7 @@ from bot.discord_app.replies import reply
 from bot.discord_app.safety import CONTENT_MAX, NO_MENTIONS, user_text
 from bot.store.service import FactNotFoundError, ModerationError
 
-__all__ = ["NotModerator", "cooldown_message", "explain", "guarded", "report_error"]
+__all__ = ["NotModerator", "cooldown_message", "explain", "guarded", "report_error", "report_message_error"]
 
 log = logging.getLogger(__name__)
 
@@ -91,10 +91,11 @@ async def report_error(interaction: discord.Interaction[discord.Client], error: 
         log.warning("Could not report an error to the user in %s", _where(interaction), exc_info=True)
 
 
-async def guarded(interaction: discord.Interaction[discord.Client], work: Awaitable[None]) -> None:
-    """Run ``work`` for a component whose errors discord.py would only log (dynamic items), reporting them."""
+async def guarded(interaction: discord.Interaction[discord.Client], work: Callable[[], Awaitable[None]]) -> None:
+    """Run ``work()`` for a component whose errors discord.py would only log (dynamic items), reporting them
+    (including a failure to find what does the work)."""
     try:
-        await work
+        await work()
     except Exception as error:
         await report_error(interaction, error)
 

@@ -67,7 +67,7 @@ class SuggestionButton(discord.ui.DynamicItem[Button], template=r"ask:fact:(?P<f
         return cls(match["fact_id"], getattr(item, "label", None) or "")
 
     async def callback(self, interaction: discord.Interaction[discord.Client]) -> None:
-        await guarded(interaction, _answering(interaction).answer_fact(interaction, self.fact_id))
+        await guarded(interaction, lambda: _answering(interaction).answer_fact(interaction, self.fact_id))
 
 
 class FeedbackButton(
@@ -98,7 +98,9 @@ class FeedbackButton(
         return cls(int(match["asked_id"]), match["helpful"] == "y")
 
     async def callback(self, interaction: discord.Interaction[discord.Client]) -> None:
-        await guarded(interaction, _answering(interaction).record_feedback(interaction, self.asked_id, self.helpful))
+        await guarded(
+            interaction, lambda: _answering(interaction).record_feedback(interaction, self.asked_id, self.helpful)
+        )
 
 
 def answer_view(result: AskResult, asked_id: int | None) -> discord.ui.View | None:

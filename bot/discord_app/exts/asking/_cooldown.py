@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
@@ -32,9 +31,3 @@ class AskLimiter:
         if self._buckets is None:
             return None
         return self._buckets.update_rate_limit(user_id, at.timestamp())
-
-    def check(self, interaction: discord.Interaction[discord.Client]) -> None:
-        """Count one question; raise CommandOnCooldown (answered by the error handler) when over the limit."""
-        retry_after = self.retry_after(interaction.user.id, interaction.created_at)
-        if retry_after is not None:
-            raise app_commands.CommandOnCooldown(self._cooldown, retry_after)

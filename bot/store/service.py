@@ -24,6 +24,7 @@ from typing import Any, Self
 from pydantic import ValidationError
 
 from bot.core.datafiles import LEXICON_FILE, format_validation_error, load_fact_files, load_sources
+from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.lexicon import Lexicon, load_lexicon
 from bot.core.limits import FACT_ID_PATTERN
@@ -246,7 +247,7 @@ class FactService:
         """Answer ``question``; unless ``log`` is false, record it with its outcome for the curators."""
         await self._refresh()
         result = self._engine.ask(question)
-        if not log:
+        if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
         return await self._record(result, asker, channel)
 

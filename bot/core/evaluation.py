@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
+from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult
-from bot.core.matcher import MatchStatus
 from bot.core.text import collapse_whitespace, fold_text
 
 __all__ = ["EvalCase", "EvalReport", "comparable", "evaluate", "load_cases"]

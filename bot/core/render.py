@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult
-from bot.core.matcher import MatchStatus
 from bot.core.models import Citation, Fact, Source
 
 __all__ = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.datafiles import load_fact_files, load_sources
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from bot.settings import Settings
 from bot.store import FactNotFoundError, FactService, ModerationError, open_service
 from tests.conftest import FACTS_DIR, SEEDS_DIR

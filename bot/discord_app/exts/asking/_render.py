@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from bot.core.render import AnswerCard
 from bot.discord_app.embeds import add_citations
 from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip, fit_embed, user_text

@@ -1,4 +1,4 @@
-"""The matcher's three outcomes, typo tolerance, refusals and incremental updates."""
+"""The lexical index with the decision: three outcomes, typo tolerance, refusals and incremental updates."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
+from bot.core.decision import MatchStatus
 from bot.core.engine import Engine
-from bot.core.matcher import Matcher, MatchStatus
+from bot.core.lexical import LexicalIndex
 from bot.core.models import CitationDraft, Fact, FactDraft, Provenance, resolve_fact
 
 
@@ -145,7 +146,7 @@ def test_autocomplete_completes_a_partial_last_word(curated_engine: Engine) -> N
 
 
 def test_a_substitution_in_a_short_word_only_corrects_into_a_name(curated_engine: Engine) -> None:
-    matcher = Matcher(curated_engine.lexicon)
+    matcher = LexicalIndex(curated_engine.lexicon)
     matcher.extend(curated_engine.facts.values())
     # "held" is a word of its own, not a typo of "help" (a synonym of aid); "walts" is Waltz misspelt.
     assert "aid" not in matcher.tokens("where were the talks held", correct=True)

@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m bot.store.index_helper DATABASE LEXICON FIRST", file=sys.stderr)
         return 2
     database_path, lexicon_path, first = Path(argv[0]), Path(argv[1]), int(argv[2])
-    gc.disable()  # every object made here lives until the process ends (see FactService.open)
+    gc.disable()  # every object made here lives until the process ends (see bot.store.startup)
     later = asyncio.run(_served_facts(database_path, first))
     lexicon = load_lexicon(lexicon_path)
     matcher = LexicalIndex(lexicon)

@@ -15,6 +15,7 @@ from bot.discord_app.safety import NO_MENTIONS
 from bot.discord_app.tree import ReportingTree
 from bot.settings import Settings, Sharding
 from bot.store.service import FactService
+from bot.store.startup import open_service
 
 __all__ = ["EXTENSIONS", "CeasefireBot", "ServiceFactory", "ShardedCeasefireBot", "create_bot", "intents"]
 
@@ -123,7 +124,7 @@ class ShardedCeasefireBot(CeasefireBot, commands.AutoShardedBot):
         log.info("Shard %d of %s ready", shard_id, self.shard_count)
 
 
-def create_bot(settings: Settings, service_factory: ServiceFactory = FactService.open) -> CeasefireBot:
+def create_bot(settings: Settings, service_factory: ServiceFactory = open_service) -> CeasefireBot:
     """An unstarted bot, sharded when the settings say so; its ``setup_hook`` (run by ``login``) opens the
     service and loads the extensions."""
     sharding = settings.sharding

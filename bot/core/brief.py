@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Suggestion
-from bot.core.matcher import MatchStatus
 from bot.core.models import Citation, Fact, Source
 from bot.core.render import answer_card
 from bot.core.text import fold_text

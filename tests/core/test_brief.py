@@ -15,8 +15,8 @@ from bot.core.brief import (
     sentences,
     speaker_label,
 )
+from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
-from bot.core.matcher import MatchStatus
 
 
 def test_sentences_are_not_cut_at_initials_or_abbreviations() -> None:

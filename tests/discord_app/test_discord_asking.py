@@ -11,7 +11,7 @@ from difflib import SequenceMatcher
 
 import pytest
 
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from tests.discord_app.world import (
     World,
     button_labels,
@@ -268,3 +268,18 @@ async def test_a_message_without_text_is_refused_privately(world: World) -> None
     target = await world.moderator.send(world.channel, "", attachments=[("map.png", b"\x89PNG")])
     result = await world.member.context_menu(world.channel, "Ask about this message", target)
     assert result.ephemeral and "no text" in response(result).content
+
+
+async def test_a_greeting_or_help_request_gets_the_short_usage_reply(world: World) -> None:
+    greeted = await world.member.slash(world.channel, "ask", question="hello, what can you do?")
+
+    assert greeted.ephemeral  # like /help: no channel noise
+    embed = embed_of(greeted)
+    assert embed.title == "How to ask" and not embed.fields and len(embed) < 400
+    assert button_labels(response(greeted).components) == ["Browse questions"]
+
+    me = world.bot.user
+    assert me is not None
+    await world.member.send(world.channel, f"{me.mention} commands")
+    usage = last_message(world.channel)
+    assert usage.author.id == me.id and usage.embeds[0].title == "How to ask" and not usage.embeds[0].fields

@@ -12,8 +12,8 @@ from typing import Self, TypeVar
 import discord
 
 from bot.core.brief import Brief
+from bot.core.decision import MatchStatus
 from bot.core.engine import Suggestion
-from bot.core.matcher import MatchStatus
 from bot.discord_app.cogs import answering, browsing
 from bot.discord_app.errors import guarded
 from bot.discord_app.safety import BUTTON_LABEL_MAX, CHOICE_MAX, clip
@@ -171,8 +171,8 @@ def _row(item: ItemT, row: int) -> ItemT:
 
 def answer_view(brief: Brief, asked_id: int | None, asker_id: int | None) -> discord.ui.View | None:
     """An answer: related questions in a grey menu, then more quotes and feedback on their own row.
-    Otherwise: the choices in blurple (the asker's pick becomes the answer) and, without an answer, "Browse
-    questions"."""
+    Otherwise: the choices in blurple (the asker's pick becomes the answer) and, without an answer or for the
+    usage reply, "Browse questions"."""
     view = discord.ui.View(timeout=None)
     if brief.fact_id is not None:
         if brief.choices:
@@ -185,6 +185,6 @@ def answer_view(brief: Brief, asked_id: int | None, asker_id: int | None) -> dis
     else:
         for choice in brief.choices:
             view.add_item(_row(ChoiceButton(choice.fact_id, choice.question, asker_id), 0))
-        if brief.status is MatchStatus.NO_MATCH:
+        if brief.status in {MatchStatus.NO_MATCH, MatchStatus.USAGE}:
             view.add_item(_row(BrowseButton(), 1))
     return view if view.children else None

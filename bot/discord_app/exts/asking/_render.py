@@ -8,7 +8,7 @@ from enum import Enum
 import discord
 
 from bot.core.brief import Brief, QuoteView
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip, fit_embed, user_text
 
 __all__ = ["Via", "about_line", "answer_embed", "is_private", "quotes_embed"]
@@ -17,6 +17,7 @@ _COLOURS = {
     MatchStatus.ANSWERED: discord.Colour.green(),
     MatchStatus.AMBIGUOUS: discord.Colour.gold(),
     MatchStatus.NO_MATCH: discord.Colour.light_grey(),
+    MatchStatus.USAGE: discord.Colour.blurple(),
 }
 
 
@@ -31,14 +32,15 @@ class Via(Enum):
 
 
 def is_private(via: Via, status: MatchStatus) -> bool:
-    """Whether only the asker sees the reply: a pick, and a slash command's "no answer" (no channel noise).
+    """Whether only the asker sees the reply: a pick, and a slash command's "no answer" or usage reply (no
+    channel noise; ``/help`` is private too).
 
     Mentions and the context menu stay public (a mention's reply cannot be private), and a replaced
     message keeps its visibility.
     """
     if via is Via.PICK:
         return True
-    return via is Via.SLASH and status is MatchStatus.NO_MATCH
+    return via is Via.SLASH and status in {MatchStatus.NO_MATCH, MatchStatus.USAGE}
 
 
 def _add_quotes(embed: discord.Embed, quotes: Sequence[QuoteView]) -> None:

@@ -14,7 +14,7 @@ from bot.core.datafiles import DataFileError
 from bot.core.engine import Engine
 from bot.core.lexicon import LexiconError
 from bot.settings import Settings, load_settings
-from bot.store import FactService, ModerationError, SyncError
+from bot.store import FactService, ModerationError, SyncError, open_service
 
 __all__ = [
     "CommandError",
@@ -110,7 +110,7 @@ def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
     settings = settings_from_args(args)
     with asyncio.Runner() as runner:
         with operator_errors(f"cannot open the database {settings.database_path}"):
-            service = runner.run(FactService.open(settings))
+            service = runner.run(open_service(settings))
         try:
             yield ServiceSession(runner, service)
         except ModerationError as error:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.core.decision import MatchStatus
 from bot.core.embedding import OnnxEncoder
 from bot.core.engine import Engine
-from bot.core.matcher import MatchStatus
 from bot.core.models import CitationDraft, FactDraft, Provenance, resolve_fact
 
 

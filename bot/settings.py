@@ -8,13 +8,18 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.problems import ProblemsError
+
 __all__ = ["PROJECT_ROOT", "Settings", "SettingsError", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class SettingsError(ValueError):
+class SettingsError(ProblemsError):
     """Settings are missing or malformed; the message says which variable to set and how."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
 
 
 class Settings(BaseSettings):

@@ -14,7 +14,7 @@ import gc
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from bot.core.engine import AskResult, Engine
 from bot.core.lexicon import Lexicon, load_lexicon
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
+from bot.core.problems import ProblemsError
 from bot.core.text import fold_text
 from bot.settings import Settings
 from bot.store import records, sql
@@ -61,12 +62,8 @@ _SLUG_MAX = 40
 _FACT_ID = re.compile(FACT_ID_PATTERN)
 
 
-class ModerationError(ValueError):
+class ModerationError(ProblemsError):
     """A change that cannot be made; ``problems`` lists each reason, saying what is wrong and how to fix it."""
-
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class FactNotFoundError(ModerationError):

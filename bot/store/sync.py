@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from bot.core.models import Fact, Source
+from bot.core.problems import ProblemsError
 from bot.core.render import fact_json
 from bot.store.database import Session
 from bot.store.records import (
@@ -42,12 +43,10 @@ _GONE = "gone"
 log = logging.getLogger(__name__)
 
 
-class SyncError(ValueError):
+class SyncError(ProblemsError):
     """The data files cannot be synced without breaking stored facts; ``problems`` says what to fix."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+    heading = "the data files cannot be synced into the database"
 
 
 def curated_hash(fact: Fact) -> str:

@@ -444,9 +444,10 @@ class FactService:
         ]
         return facts_toml(facts, self._engine.sources)
 
-    async def backup(self, path: Path) -> None:
-        """Write a consistent copy of the database to ``path`` while it stays in use."""
-        await self._database.backup(path)
+    async def backup(self, path: Path, *, replace: bool = False) -> None:
+        """Write a consistent copy of the database to ``path`` while it stays in use; an existing file at ``path``
+        is refused unless ``replace``, and the database itself always (DatabaseUnusableError)."""
+        await self._database.backup(path, replace=replace)
 
     async def check(self) -> list[str]:
         """Whatever SQLite's integrity and foreign key checks find (an empty list when consistent)."""

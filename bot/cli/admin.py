@@ -53,6 +53,9 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
         return handler(session, args)
 
 
+_FACT_OPTIONS = ("question", "answer", "quote", "speaker", "source", "alias", "tag")
+
+
 def _add_fact_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--question", help="the canonical question (up to 100 characters)")
     parser.add_argument("--answer", help="a short answer faithful to the source")
@@ -188,6 +191,11 @@ def _add(session: ServiceSession, args: argparse.Namespace) -> int:
 
 
 def _edit(session: ServiceSession, args: argparse.Namespace) -> int:
+    if all(getattr(args, option) is None for option in _FACT_OPTIONS):
+        raise CommandError(
+            "give at least one change: --question, --answer, --quote, --speaker, --source, --alias or --tag "
+            '(e.g. --answer "Not clearly.")'
+        )
     service = session.service
     current = session.run(service.get_fact(args.fact_id))
     draft = parse_draft(_fields(args, service, current))

@@ -141,6 +141,12 @@ def _printable(text: str | None) -> str | None:
     return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
 
 
+def _same(before: FactRecord, after: FactRecord) -> bool:
+    """Whether a change leaves the fact as it was (who changed it and when aside)."""
+    unstamped = after.fact.model_copy(update={"provenance": before.fact.provenance})
+    return unstamped == before.fact and before.served == after.served
+
+
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off for a bulk load, then as it was.
@@ -343,6 +349,8 @@ class FactService:
 
     async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
         """Add another phrasing that leads to the fact."""
+        if not alias.strip():
+            raise ModerationError(['alias: give the other phrasing to add (it is blank), e.g. "did moscow agree"'])
 
         def aliases(fact: Fact) -> list[str]:
             return [*fact.aliases, alias]
@@ -472,6 +480,10 @@ class FactService:
             async with self._database.write() as session:
                 at = now()
                 before, after = await build(session, at)
+                if before is not None and _same(before, after):
+                    raise ModerationError(
+                        [f'That changes nothing: fact "{after.fact.id}" already reads like that, so nothing was saved.']
+                    )
                 if after.served:
                     clashes = await records.phrasing_clashes(session, after.fact)
                     if clashes:

@@ -1,9 +1,9 @@
 """Timing the engine on a question mix, and the brute-force scan it is compared with.
 
 The brute force scores every phrasing of the base with ``rapidfuzz.process.extract`` and the matcher's own
-phrasing scorer (:meth:`Matcher.phrasing_score`: the rarity-weighted overlap of the normalised tokens blended
+phrasing scorer (:meth:`LexicalIndex.phrasing_score`: the rarity-weighted overlap of the normalised tokens blended
 with ``fuzz.token_sort_ratio`` of the token strings), after the same normalisation and typo correction
-(:meth:`Matcher.prepare`). That is "the same scorer": what it leaves out is only the index (candidate
+(:meth:`LexicalIndex.prepare`). That is "the same scorer": what it leaves out is only the index (candidate
 generation and the shortlist), so top-1 agreement measures what the index loses.
 """
 
@@ -18,8 +18,9 @@ from rapidfuzz import process
 
 from bot.bench.stats import Latency
 from bot.bench.synthetic import BenchQuestion, QuestionKind
+from bot.core.decision import MatchStatus
 from bot.core.engine import Engine
-from bot.core.matcher import Matcher, MatchStatus, Query
+from bot.core.lexical import LexicalIndex, Query
 
 __all__ = ["AnsweringFigures", "BruteForce", "measure_answering"]
 
@@ -27,7 +28,7 @@ __all__ = ["AnsweringFigures", "BruteForce", "measure_answering"]
 class BruteForce:
     """Every phrasing of a base, scored one by one for each question."""
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: LexicalIndex) -> None:
         self._matcher = matcher
         pairs = list(matcher.phrasings())
         self._fact_ids = [fact_id for fact_id, _ in pairs]
@@ -46,7 +47,7 @@ class BruteForce:
         return self._fact_ids[index], float(score)
 
 
-def _scorer(matcher: Matcher, query: Query) -> Callable[..., float]:
+def _scorer(matcher: LexicalIndex, query: Query) -> Callable[..., float]:
     def score(_query_text: str, key: str, **_options: Any) -> float:
         return matcher.phrasing_score(query, key)
 
@@ -81,11 +82,11 @@ class AnsweringFigures:
 
 
 def measure_answering(
-    engine: Engine, matcher: Matcher, questions: Sequence[BenchQuestion], brute_questions: int
+    engine: Engine, matcher: LexicalIndex, questions: Sequence[BenchQuestion], brute_questions: int
 ) -> AnsweringFigures:
     """Time ``engine.ask`` on every question, then the brute force on the first ``brute_questions``.
 
-    ``matcher`` is the engine's (``Engine.matcher``); it supplies the brute force's scorer and the engine's
+    ``matcher`` is the engine's (``Engine.lexical``); it supplies the brute force's scorer and the engine's
     top-ranked fact for the agreement. The engine is timed first, so the brute force finds its caches warm.
     """
     timings = []
@@ -124,7 +125,7 @@ def measure_answering(
     )
 
 
-def _agrees(matcher: Matcher, question: str, brute_fact: str | None, brute_score: float) -> bool:
+def _agrees(matcher: LexicalIndex, question: str, brute_fact: str | None, brute_score: float) -> bool:
     """Whether the matcher's first fact is the brute force's: the same fact, or one whose best phrasing ties
     the brute force's best score (several facts can share a phrasing's words, and either is a right pick)."""
     ranked = matcher.rank(question, 1)

@@ -54,7 +54,7 @@ def answer_curated(spec: dict[str, Any]) -> dict[str, Any]:
     repeated = (questions * max(1, spec["questions"] // max(1, len(questions)) + 1))[: spec["questions"]]
     for question in questions[:_WARM_UP]:
         engine.ask(question.text)
-    figures = measure_answering(engine, engine.matcher, repeated, min(spec["brute_questions"], len(questions)))
+    figures = measure_answering(engine, engine.lexical, repeated, min(spec["brute_questions"], len(questions)))
     folder = Path(spec["folder"])
     (folder / "questions.json").write_text(json.dumps([q.text for q in questions]), encoding="utf-8")
     asyncio.run(measure_loading(bench_settings(folder / "bench.db"), index_file=False))  # creates the database
@@ -72,7 +72,7 @@ def answer_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
     questions = base.questions(spec["questions"])
     for question in base.questions(_WARM_UP + 1)[:_WARM_UP]:  # another mix: warms the weights, not the typo cache
         engine.ask(question.text)
-    figures = measure_answering(engine, engine.matcher, questions, spec["brute_questions"])
+    figures = measure_answering(engine, engine.lexical, questions, spec["brute_questions"])
     folder = Path(spec["folder"])
     settings = asyncio.run(store_base(base, folder))
     (folder / "questions.json").write_text(json.dumps([q.text for q in questions]), encoding="utf-8")

@@ -1,6 +1,6 @@
 """A base in the database: writing it, loading it through the store, and asking the bot through SimCord.
 
-Loading is measured the way the bot starts: ``FactService.open`` migrates, syncs the curated files, reads every
+Loading is measured the way the bot starts: ``open_service`` migrates, syncs the curated files, reads every
 fact and builds the engine. Synthetic facts are stored as a moderator's, so the sync leaves them alone.
 """
 
@@ -62,7 +62,7 @@ async def measure_loading(settings: Settings, index_file: bool) -> dict[str, Any
     ``index_file`` the index file is deleted first, so the index is built (a first start, or one after facts
     changed); with it, the file a previous start wrote is read (a restart with nothing changed)."""
     from bot.store.index_cache import index_path
-    from bot.store.service import FactService
+    from bot.store.startup import open_service
 
     path = index_path(settings.database_path)
     if not index_file:
@@ -70,7 +70,7 @@ async def measure_loading(settings: Settings, index_file: bool) -> dict[str, Any
     elif not path.is_file():
         raise RuntimeError(f"no index file at {path}: measure a start without one first")
     started = time.perf_counter()
-    service = await FactService.open(settings)
+    service = await open_service(settings)
     seconds = time.perf_counter() - started
     resident, peak = resident_memory_mb()
     facts = len(service.engine)

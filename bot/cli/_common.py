@@ -13,7 +13,7 @@ from typing import Any, Protocol, TypeVar
 from bot.core.engine import Engine
 from bot.core.problems import ProblemsError
 from bot.settings import Settings, load_settings
-from bot.store import FactService
+from bot.store import FactService, open_service
 
 __all__ = [
     "CommandError",
@@ -104,7 +104,7 @@ def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
     settings = settings_from_args(args)
     with asyncio.Runner() as runner:
         with operator_errors(f"cannot open the database {settings.database_path}"):
-            service = runner.run(FactService.open(settings))
+            service = runner.run(open_service(settings))
         try:
             yield ServiceSession(runner, service)
         finally:

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from bot.core.chatter import is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
+from bot.core.decision import MatchStatus, Thresholds
+from bot.core.lexical import IndexState, LexicalIndex
 from bot.core.lexicon import Lexicon, load_lexicon
 from bot.core.limits import ASK_MAX
-from bot.core.matcher import IndexState, Matcher, MatchStatus, Thresholds
 from bot.core.models import Fact, Source
 
 __all__ = ["AskResult", "Engine", "Suggestion"]
@@ -54,7 +56,7 @@ class Engine:
         self._sources = {source.id: source for source in sources}
         self._facts: dict[str, Fact] = {}
         self._topic_counts: Counter[str] = Counter()
-        self._matcher = Matcher(lexicon, thresholds)
+        self._lexical = LexicalIndex(lexicon, thresholds)
         for fact in facts:
             self.put_fact(fact)
 
@@ -76,22 +78,22 @@ class Engine:
     def absorb(self, facts: list[Fact], state: IndexState) -> None:
         """Serve ``facts`` after those served already (none of them among them), their index taken from
         ``state``: what :meth:`index_state` gave for an engine over exactly those facts (see
-        :meth:`Matcher.absorb`). The result is the engine that serving them one by one would make."""
+        :meth:`LexicalIndex.absorb`). The result is the engine that serving them one by one would make."""
         for fact in facts:
             self._check_sources(fact)
-        self._matcher.absorb(facts, state)
+        self._lexical.absorb(facts, state)
         self._facts.update((fact.id, fact) for fact in facts)
         self._topic_counts.update(tag for fact in facts for tag in fact.tags)
 
     @property
-    def matcher(self) -> Matcher:
-        """The matcher over the served facts (to measure it; change facts through the engine)."""
-        return self._matcher
+    def lexical(self) -> LexicalIndex:
+        """The lexical index over the served facts (to measure it; change facts through the engine)."""
+        return self._lexical
 
     def index_state(self) -> IndexState:
         """The index as built from the facts given to the constructor, for :meth:`with_index` (see
-        :meth:`Matcher.state`)."""
-        return self._matcher.state()
+        :meth:`LexicalIndex.state`)."""
+        return self._lexical.state()
 
     @classmethod
     def from_data(cls, facts_dir: Path, seeds_dir: Path) -> Engine:
@@ -127,7 +129,7 @@ class Engine:
         self._forget_topics(self._facts.get(fact.id))
         self._facts[fact.id] = fact
         self._topic_counts.update(fact.tags)
-        self._matcher.add(fact)
+        self._lexical.add(fact)
 
     def _check_sources(self, fact: Fact) -> None:
         # Membership per citation: `set - dict.keys()` would walk every registered source on every fact.
@@ -138,7 +140,7 @@ class Engine:
     def drop_fact(self, fact_id: str) -> None:
         """Stop serving ``fact_id`` (no-op when absent)."""
         self._forget_topics(self._facts.pop(fact_id, None))
-        self._matcher.remove(fact_id)
+        self._lexical.remove(fact_id)
 
     def _forget_topics(self, fact: Fact | None) -> None:
         if fact is not None:
@@ -156,13 +158,16 @@ class Engine:
         return len(self._facts)
 
     def clashes(self) -> list[str]:
-        """Phrasings of different facts the matcher cannot tell apart (see :meth:`Matcher.clashes`)."""
-        return self._matcher.clashes()
+        """Phrasings of different facts the matcher cannot tell apart (see :meth:`LexicalIndex.clashes`)."""
+        return self._lexical.clashes()
 
     def ask(self, question: str) -> AskResult:
         """Match ``question`` and return the answer, or the close questions when it cannot answer."""
         question = " ".join(question.split())[:ASK_MAX]
-        match = self._matcher.match(question)
+        content = strip_mentions(question)
+        if is_usage_request(content):
+            return AskResult(question, MatchStatus.USAGE, None, 0.0)
+        match = self._lexical.match(content)
         fact = self._facts[match.best.fact_id] if match.best else None
         offered = [c for c in match.candidates if fact is None or c.fact_id != fact.id]
         suggestions = tuple(
@@ -177,10 +182,10 @@ class Engine:
         fact = self._facts.get(fact_id)
         if fact is None:
             return None
-        ranked = self._matcher.rank(fact.question, _SUGGESTIONS + 1, self._matcher.thresholds.suggest)
+        ranked = self._lexical.rank(fact.question, _SUGGESTIONS + 1, self._lexical.thresholds.suggest)
         # A fact's question is its own phrasing, which no other fact may share: it ranks, at the top.
         score = next((c.score for c in ranked if c.fact_id == fact_id), 0.0)
-        others = [c for c in ranked if c.fact_id != fact_id and c.score >= self._matcher.thresholds.suggest]
+        others = [c for c in ranked if c.fact_id != fact_id and c.score >= self._lexical.thresholds.suggest]
         suggestions = tuple(Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in others)
         return AskResult(fact.question, MatchStatus.ANSWERED, fact, score, suggestions[:_SUGGESTIONS])
 
@@ -188,7 +193,7 @@ class Engine:
         """Questions to offer while ``text`` is being typed, best first (for autocomplete)."""
         if not text.strip():
             return [Suggestion(f.id, f.question, 0.0) for f in islice(self._facts.values(), limit)]
-        candidates = self._matcher.complete(text, limit)
+        candidates = self._lexical.complete(text, limit)
         return [Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in candidates]
 
     def find(self, text: str, limit: int = 25) -> list[Fact]:

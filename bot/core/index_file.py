@@ -19,11 +19,12 @@ from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.core import analysis as analysis_module
+from bot.core import lexical as lexical_module
 from bot.core import lexicon as lexicon_module
-from bot.core import matcher as matcher_module
 from bot.core import text as text_module
+from bot.core.lexical import IndexState, indexed_texts
 from bot.core.lexicon import Lexicon
-from bot.core.matcher import IndexState, indexed_texts
 from bot.core.models import Fact
 
 __all__ = [
@@ -56,10 +57,10 @@ class IndexFileError(ValueError):
 
 @functools.cache
 def _code_digest() -> bytes:
-    """The code and runtime indexing depends on: the normaliser, lexicon and matcher sources, this format, the
-    Unicode tables folding uses, and the machine's integer layout. Computed once per process."""
+    """The code and runtime indexing depends on: the normaliser, lexicon, analysis and lexical index sources, this
+    format, the Unicode tables folding uses, and the machine's integer layout. Computed once per process."""
     digest = hashlib.blake2b(digest_size=16)
-    for module in (text_module, lexicon_module, matcher_module, sys.modules[__name__]):
+    for module in (text_module, lexicon_module, analysis_module, lexical_module, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     runtime = (_FORMAT, sys.version, unicodedata.unidata_version, sys.byteorder, array(_ARRAY_TYPE).itemsize)
     digest.update(repr(runtime).encode())
@@ -67,7 +68,7 @@ def _code_digest() -> bytes:
 
 
 def content_digest(facts: Iterable[Fact]) -> bytes:
-    """A digest of every indexed text of ``facts``, in order (see :func:`bot.core.matcher.indexed_texts`)."""
+    """A digest of every indexed text of ``facts``, in order (see :func:`bot.core.lexical.indexed_texts`)."""
     digest = hashlib.blake2b(digest_size=32)
     batch: list[str] = []
     for fact in facts:

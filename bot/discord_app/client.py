@@ -12,6 +12,7 @@ from bot.discord_app.safety import NO_MENTIONS
 from bot.discord_app.tree import ReportingTree
 from bot.settings import Settings
 from bot.store.service import FactService
+from bot.store.startup import open_service
 
 __all__ = ["EXTENSIONS", "CeasefireBot", "ServiceFactory", "create_bot", "intents"]
 
@@ -87,6 +88,6 @@ class CeasefireBot(commands.Bot):
                 log.info("Fact service closed")
 
 
-def create_bot(settings: Settings, service_factory: ServiceFactory = FactService.open) -> CeasefireBot:
+def create_bot(settings: Settings, service_factory: ServiceFactory = open_service) -> CeasefireBot:
     """An unstarted bot; its ``setup_hook`` (run by ``login``) opens the service and loads the extensions."""
     return CeasefireBot(settings, service_factory)

@@ -9,6 +9,7 @@ from bot.store.service import (
     UnansweredQuestion,
     parse_draft,
 )
+from bot.store.startup import open_service
 from bot.store.sync import SyncError
 
 __all__ = [
@@ -19,5 +20,6 @@ __all__ = [
     "ModerationError",
     "SyncError",
     "UnansweredQuestion",
+    "open_service",
     "parse_draft",
 ]

@@ -28,8 +28,8 @@ from bot.core.index_file import (
     index_key,
     note_of,
 )
+from bot.core.lexical import IndexState
 from bot.core.lexicon import Lexicon
-from bot.core.matcher import IndexState
 from bot.core.models import Fact, Source
 
 __all__ = [

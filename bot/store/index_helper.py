@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from bot.core.index_file import content_digest, encode_index, index_key
+from bot.core.lexical import LexicalIndex
 from bot.core.lexicon import load_lexicon
-from bot.core.matcher import Matcher
 from bot.core.models import Fact
 from bot.store import records
 from bot.store.database import Database
@@ -38,10 +38,10 @@ def main(argv: list[str]) -> int:
         print("usage: python -m bot.store.index_helper DATABASE LEXICON FIRST", file=sys.stderr)
         return 2
     database_path, lexicon_path, first = Path(argv[0]), Path(argv[1]), int(argv[2])
-    gc.disable()  # every object made here lives until the process ends (see FactService.open)
+    gc.disable()  # every object made here lives until the process ends (see bot.store.startup)
     later = asyncio.run(_served_facts(database_path, first))
     lexicon = load_lexicon(lexicon_path)
-    matcher = Matcher(lexicon)
+    matcher = LexicalIndex(lexicon)
     matcher.extend(later)
     # Numbered as the service will hold them, so it only appends the arrays.
     state = matcher.state().moved_to(first)

@@ -8,13 +8,11 @@ the same database (say, the admin CLI while the bot runs) reach the engine befor
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
-import gc
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,28 +21,18 @@ from typing import Any, Self
 
 from pydantic import ValidationError
 
-from bot.core.datafiles import LEXICON_FILE, format_validation_error, load_fact_files, load_sources
+from bot.core.datafiles import format_validation_error
+from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
-from bot.core.lexicon import Lexicon, load_lexicon
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
 from bot.core.problems import ProblemsError
 from bot.core.text import fold_text
-from bot.settings import Settings
 from bot.store import records, sql
 from bot.store.database import Database, Session
 from bot.store.export import facts_toml
-from bot.store.index_cache import (
-    IndexHelper,
-    build_engine,
-    index_note,
-    index_path,
-    read_index_note,
-    split_point,
-    usable_cores,
-)
 from bot.store.records import FactRecord, now, stamped
-from bot.store.sync import SYNC_ACTOR, sync_curated
+from bot.store.sync import SYNC_ACTOR
 
 __all__ = [
     "AskRecord",
@@ -147,44 +135,6 @@ def _same(before: FactRecord, after: FactRecord) -> bool:
     return unstamped == before.fact and before.served == after.served
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a bulk load, then as it was.
-
-    Reading a large base makes millions of objects that all stay alive; the collector would otherwise traverse
-    the growing heap again and again (a third of the load time at 100,000 facts) to find no garbage. Nothing
-    is lost: reference counting still frees everything, and the next collection finds any cycles made meanwhile.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-async def _index_helper(database: Database, settings: Settings, lexicon: Lexicon) -> IndexHelper | None:
-    """A helper process indexing the later half of the facts, started before this process reads them, when the
-    base is large enough, there is a core to spare, and the index file is not known to be current.
-
-    Whether the file is current is only known once the facts are read; its note tells whether the lexicon, the
-    code or the facts changed through the service since it was written (a change made straight in SQLite leaves
-    no audit entry: the key still catches it, and the index is then built without help). A helper not needed
-    after all is stopped unused.
-    """
-    minimum = settings.index_helper_min_facts
-    if not minimum or usable_cores() < 2:
-        return None
-    async with database.read() as session:
-        count: int = await session.fetch_value(sql.SELECT_SERVED_FACT_COUNT)
-        last_audit_id: int = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
-    noted = read_index_note(index_path(settings.database_path))
-    if count < minimum or noted == index_note(lexicon, last_audit_id, count):
-        return None
-    return await IndexHelper.start(settings.database_path, settings.facts_dir / LEXICON_FILE, split_point(count))
-
-
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
@@ -193,36 +143,6 @@ class FactService:
         self._engine = engine
         self._last_audit_id = last_audit_id
         self._data_version = data_version
-
-    @classmethod
-    async def open(cls, settings: Settings) -> FactService:
-        """Open the database, migrate it, sync the curated files into it and build the engine."""
-        lexicon = load_lexicon(settings.facts_dir / LEXICON_FILE)
-        seeds = load_sources(settings.seeds_dir)
-        curated = load_fact_files(settings.facts_dir, seeds)
-        database = await Database.open(settings.database_path)
-        try:
-            async with database.write() as session:
-                changes = await sync_curated(session, seeds, curated, now())
-            logger.info("Synced the curated files into %s: %d fact change(s)", settings.database_path, changes)
-            helper = await _index_helper(database, settings, lexicon)
-            try:
-                with _collector_paused():
-                    async with database.read() as session:
-                        sources = await records.load_sources(session)
-                        served = await records.load_served_facts(session)
-                        last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
-                    data_version = await database.data_version()
-                    path = index_path(settings.database_path)
-                    note = index_note(lexicon, last_audit_id, len(served))
-                    engine = await build_engine(lexicon, sources.values(), served, path, helper=helper, note=note)
-            finally:
-                if helper is not None:
-                    await helper.stop()
-            return cls(database, engine, last_audit_id, data_version)
-        except BaseException:
-            await database.close()
-            raise
 
     async def close(self) -> None:
         """Finish the write in progress and close the database."""
@@ -249,7 +169,7 @@ class FactService:
         """Answer ``question``; unless ``log`` is false, record it with its outcome for the curators."""
         await self._refresh()
         result = self._engine.ask(question)
-        if not log:
+        if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
         return await self._record(result, asker, channel)
 

@@ -43,7 +43,7 @@ def test_the_question_mix_has_every_kind() -> None:
 def test_brute_force_and_engine_are_measured_on_the_same_questions() -> None:
     base = generate(100)
     engine = Engine(base.lexicon, base.sources, base.facts)
-    matcher = engine.matcher
+    matcher = engine.lexical
     fact = base.facts[0]
     assert BruteForce(matcher).best(fact.question)[0] == fact.id
     figures = measure_answering(engine, matcher, base.questions(24), brute_questions=12)

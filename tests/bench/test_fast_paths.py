@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot.core.matcher as matching
+import bot.core.lexical as matching
 from bot.bench.synthetic import generate
+from bot.core.decision import Candidate
+from bot.core.lexical import LexicalIndex
 from bot.core.lexicon import TEXT_BREAK, raw_tokens, raw_tokens_joined
-from bot.core.matcher import Candidate, Matcher
 from bot.core.text import fold_text
 
 _POSSESSIVE = re.compile(r"'s\b")
@@ -61,7 +62,7 @@ def test_texts_split_together_are_split_as_each_alone(texts: list[str]) -> None:
     assert raw_tokens_joined(texts) == expected
 
 
-def _postings_by_fact(matcher: Matcher) -> dict[str, list[list[str]]]:
+def _postings_by_fact(matcher: LexicalIndex) -> dict[str, list[list[str]]]:
     """Each token's postings by credit, as fact ids (slots differ with the history)."""
     ids = {slot: fact_id for fact_id, slot in matcher._slots.items()}
     return {
@@ -73,20 +74,20 @@ def _postings_by_fact(matcher: Matcher) -> dict[str, list[list[str]]]:
 def test_the_index_after_removals_is_the_index_built_afresh() -> None:
     base = generate(300, seed=5)
     kept = [fact for number, fact in enumerate(base.facts) if number % 3]
-    churned = Matcher(base.lexicon)
+    churned = LexicalIndex(base.lexicon)
     churned.extend(base.facts)
     for number, fact in enumerate(base.facts):
         if not number % 3:
             churned.remove(fact.id)
-    fresh = Matcher(base.lexicon)
+    fresh = LexicalIndex(base.lexicon)
     fresh.extend(kept)
-    assert dict(churned._word_frequency) == dict(fresh._word_frequency)
+    assert dict(churned.analyser.word_frequency) == dict(fresh.analyser.word_frequency)
     assert _postings_by_fact(churned) == _postings_by_fact(fresh)
     questions = [question.text for question in base.questions(60)]
     assert [churned.rank(q, 10) for q in questions] == [fresh.rank(q, 10) for q in questions]
 
 
-def _plain_rank(matcher: Matcher, question: str, limit: int) -> list[Candidate]:
+def _plain_rank(matcher: LexicalIndex, question: str, limit: int) -> list[Candidate]:
     """rank() as first written: the 60 facts covering most, every phrasing of each scored."""
     query = matcher.prepare(question)
     if query is None:
@@ -109,7 +110,7 @@ def _plain_rank(matcher: Matcher, question: str, limit: int) -> list[Candidate]:
 def test_ranking_scores_each_fact_as_its_best_phrasing_would(monkeypatch: pytest.MonkeyPatch) -> None:
     """rank() inlines phrasing_score and stops at facts that cannot reach the top: the plain way's results."""
     base = generate(400, seed=7)
-    matcher = Matcher(base.lexicon)
+    matcher = LexicalIndex(base.lexicon)
     matcher.extend(base.facts)
     questions = [question.text for question in base.questions(120)]
     with_ties = {q: matcher.rank(q, 5) for q in questions}

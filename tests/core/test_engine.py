@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.core.decision import MatchStatus
 from bot.core.engine import Engine
-from bot.core.matcher import MatchStatus
 
 
 def _counted(engine: Engine) -> dict[str, int]:

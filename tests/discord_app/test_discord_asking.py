@@ -9,7 +9,7 @@ import discord
 import pytest
 import simcord
 
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from tests.discord_app.world import (
     World,
     button_labels,

@@ -8,7 +8,7 @@ import discord
 import pytest
 import simcord
 
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from bot.discord_app.errors import NotModerator
 from tests.discord_app.world import World, button_labels, embed_of, embed_text, response
 

@@ -16,7 +16,7 @@ import simcord
 from bot.discord_app.client import CeasefireBot, create_bot
 from bot.discord_app.runner import TokenRejectedError, serve, sync_tree
 from bot.settings import PROJECT_ROOT, Settings
-from bot.store import FactService
+from bot.store import open_service
 from tests.conftest import run_bot_cli
 from tests.discord_app.world import embed_of
 
@@ -103,7 +103,7 @@ async def test_a_stop_signal_shuts_down_cleanly_and_closes_the_database(
     await asyncio.wait_for(serving, timeout=10)
 
     assert bot.is_closed() and closed == [True]
-    reopened = await FactService.open(settings)
+    reopened = await open_service(settings)
     try:  # nothing lost: the question asked before the signal was committed
         assert [entry.question for entry in await reopened.unanswered()] == ["What is the weather in Kyiv?"]
     finally:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.store import FactService
+from bot.store import FactService, open_service
 from tests.conftest import FACTS_DIR, SEEDS_DIR
 
 
@@ -21,6 +21,6 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 async def service(settings: Settings) -> AsyncIterator[FactService]:
     """An open service over ``settings``, closed after the test."""
-    opened = await FactService.open(settings)
+    opened = await open_service(settings)
     yield opened
     await opened.close()

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from bot.settings import Settings
-from bot.store import FactService
+from bot.store import open_service
 from tests.store.helpers import draft
 
 
@@ -20,7 +20,7 @@ def acknowledge(*words: object) -> None:
 
 
 async def write_forever(database: Path, round_number: int) -> None:
-    async with await FactService.open(Settings(database_path=database)) as service:
+    async with await open_service(Settings(database_path=database)) as service:
         acknowledge("ready")
         for n in range(1, 10_000):
             fact_id = f"crash-{round_number}-{n}"

@@ -8,7 +8,7 @@ import asyncio
 from bot.core.models import Fact
 from bot.core.storage import fact_snapshot
 from bot.settings import Settings
-from bot.store import AskRecord, FactService
+from bot.store import AskRecord, FactService, open_service
 from tests.store.helpers import consistency_problems, draft
 
 ASKS = 300
@@ -32,7 +32,7 @@ async def moderate(service: FactService, n: int) -> Fact:
 async def test_concurrent_asks_and_writes(service: FactService, settings: Settings) -> None:
     curated = [fact.question for fact in service.engine.facts.values()]
     asked = [curated[n % len(curated)] if n % 3 else question(n % WRITERS) for n in range(ASKS)]
-    async with await FactService.open(settings) as other:
+    async with await open_service(settings) as other:
         outcomes = await asyncio.gather(
             *(service.ask(q, asker=f"user-{n}") for n, q in enumerate(asked)),
             *(moderate(service, n) for n in range(WRITERS)),

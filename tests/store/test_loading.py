@@ -9,14 +9,14 @@ from bot.bench.loading import store_base
 from bot.bench.synthetic import generate
 from bot.core.models import Citation, Fact, Provenance, trusted
 from bot.settings import Settings
-from bot.store import FactService, records
+from bot.store import FactService, open_service, records
 from bot.store.database import Database
 from tests.store.helpers import SOURCE_ID, WITKOFF, draft
 
 
 async def _changed_base(settings: Settings) -> tuple[list[Fact], list[Fact]]:
     """A database with moderators' facts added, edited, given aliases, removed; the served and removed facts."""
-    async with await FactService.open(settings) as service:
+    async with await open_service(settings) as service:
         kept = await service.add_fact(draft(aliases=["witkoff thursday", "where was witkoff"], tags=["trip"]), "mod")
         await service.edit_fact(kept.id, draft(answer="Russia.", aliases=["witkoff thursday"]), "other")
         await service.add_alias(kept.id, "witkoff's trip", "mod")
@@ -49,13 +49,13 @@ async def test_loaded_facts_are_the_validated_facts(settings: Settings) -> None:
 
 
 async def test_aliases_and_citations_stored_out_of_order_load_in_position_order(settings: Settings) -> None:
-    async with await FactService.open(settings) as service:
+    async with await open_service(settings) as service:
         fact = await service.add_fact(draft(aliases=["first alias", "second alias", "third alias"]), "mod")
     with sqlite3.connect(settings.database_path) as connection:  # the same rows, stored last position first
         rows = connection.execute("SELECT * FROM aliases WHERE fact_id = ? ORDER BY position", (fact.id,)).fetchall()
         connection.execute("DELETE FROM aliases WHERE fact_id = ?", (fact.id,))
         connection.executemany("INSERT INTO aliases VALUES (?, ?, ?)", reversed(rows))
-    async with await FactService.open(settings) as service:
+    async with await open_service(settings) as service:
         assert service.engine.fact(fact.id) == fact
         assert (await service.get_fact(fact.id)).aliases == ("first alias", "second alias", "third alias")
 
@@ -71,7 +71,7 @@ async def test_removed_facts_are_read_alone_most_recently_removed_last(service: 
 
 
 async def test_equal_values_are_shared_between_loaded_facts(settings: Settings) -> None:
-    async with await FactService.open(settings) as service:
+    async with await open_service(settings) as service:
         curated = [fact for fact in service.engine.facts.values() if fact.provenance.origin == "curated"]
     database = await Database.open(settings.database_path)
     try:

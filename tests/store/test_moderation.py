@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.datafiles import load_fact_files, load_sources
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from bot.settings import Settings
-from bot.store import FactNotFoundError, FactService, ModerationError
+from bot.store import FactNotFoundError, FactService, ModerationError, open_service
 from tests.conftest import FACTS_DIR, SEEDS_DIR
 from tests.store.helpers import SOURCE_ID, audit_count, consistency_problems, draft
 
@@ -222,7 +222,7 @@ async def test_backup_while_in_use_holds_every_committed_fact(service: FactServi
     copy = settings.database_path.parent / "backup" / "copy.db"
     await service.backup(copy)
     restored = settings.model_copy(update={"database_path": copy})
-    async with await FactService.open(restored) as from_backup:
+    async with await open_service(restored) as from_backup:
         assert from_backup.engine.facts[fact.id] == fact
     assert await consistency_problems(copy) == []
 
@@ -230,7 +230,7 @@ async def test_backup_while_in_use_holds_every_committed_fact(service: FactServi
 async def test_changes_by_another_connection_reach_the_engine_before_the_next_answer(
     service: FactService, settings: Settings
 ) -> None:
-    async with await FactService.open(settings) as other:
+    async with await open_service(settings) as other:
         source = await other.add_source("memo", "Memo", "Office", "Witkoff flew to Moscow on a Thursday.", "m")
         cited = {"quote": "Witkoff flew to Moscow", "speaker": "Memo", "source": "memo"}
         fact = await other.add_fact(draft(question="Did Witkoff fly to Moscow?", citations=[cited]), "m")
@@ -248,5 +248,5 @@ async def test_facts_dir_and_seeds_are_validated_before_the_database_is_touched(
     (broken / "bad.toml").write_text("[[facts]]\nid = 'x'\n")
     settings = Settings(database_path=tmp_path / "bot.db", facts_dir=broken, seeds_dir=SEEDS_DIR)
     with pytest.raises(ValueError, match=r"bad\.toml"):
-        await FactService.open(settings)
+        await open_service(settings)
     assert not settings.database_path.exists()

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.core.models import Fact, Source
 from bot.settings import Settings
-from bot.store import FactService, ModerationError, parse_draft
+from bot.store import FactService, ModerationError, open_service, parse_draft
 from tests.conftest import ARTICLE_PATH
 from tests.store.helpers import SOURCE_ID, WITKOFF, audit_count, consistency_problems
 
@@ -126,7 +126,7 @@ async def attempt(service: FactService, operation: tuple[Any, ...]) -> None:
 
 def test_arbitrary_moderator_input_is_stored_valid_or_refused_clearly(settings: Settings) -> None:
     with asyncio.Runner() as runner:
-        service = runner.run(FactService.open(settings))
+        service = runner.run(open_service(settings))
         try:
             for fact_id in TARGETS[:2]:
                 question = f"What is {fact_id.replace('-', ' ')} about?"

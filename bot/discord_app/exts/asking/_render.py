@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.core.matcher import MatchStatus
+from bot.core.decision import MatchStatus
 from bot.core.render import AnswerCard
 from bot.discord_app.embeds import add_citations
 from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip, fit_embed, user_text
@@ -15,6 +15,7 @@ _COLOURS = {
     MatchStatus.ANSWERED: discord.Colour.green(),
     MatchStatus.AMBIGUOUS: discord.Colour.gold(),
     MatchStatus.NO_MATCH: discord.Colour.light_grey(),
+    MatchStatus.USAGE: discord.Colour.blurple(),
 }
 
 

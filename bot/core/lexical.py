@@ -1,4 +1,4 @@
-"""Matching a free-text question to the fact that answers it.
+"""The lexical index: matching a free-text question to facts by their words.
 
 Questions and facts pass through one normaliser: typography folded, typos corrected against the known
 vocabulary (rapidfuzz), synonyms rewritten to the lexicon's concepts, light stemming, stop words dropped.
@@ -16,60 +16,18 @@ import heapq
 import math
 from array import array
 from bisect import bisect_left, insort
-from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from enum import StrEnum
-from itertools import compress
 from operator import itemgetter
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz import fuzz
 
-from bot.core.lexicon import STOPWORDS, TEXT_BREAK, Lexicon, raw_tokens, raw_tokens_joined, stem
+from bot.core.analysis import Analyser
+from bot.core.decision import Candidate, Match, Thresholds, decide
+from bot.core.lexicon import TEXT_BREAK, Lexicon, raw_tokens, raw_tokens_joined
 from bot.core.models import Fact
 
-__all__ = ["Candidate", "IndexState", "Match", "MatchStatus", "Matcher", "Query", "Thresholds", "indexed_texts"]
-
-
-class MatchStatus(StrEnum):
-    """How confidently a question was matched."""
-
-    ANSWERED = "answered"
-    AMBIGUOUS = "ambiguous"
-    NO_MATCH = "no_match"
-
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """A fact and how well it matched (0-100)."""
-
-    fact_id: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True)
-class Match:
-    """The outcome for one question: the status, the best fact (if answered) and the runners-up."""
-
-    status: MatchStatus
-    best: Candidate | None
-    candidates: tuple[Candidate, ...]
-    off_topic: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Score cut-offs. A match is answered at ``answer`` or above when it leads the runner-up by ``margin``
-    (by ``confident_margin`` at ``confident`` or above, the runner-up then offered beside it); a closer race
-    at ``ambiguous`` or above offers the candidates; below ``suggest`` nothing is close enough to offer."""
-
-    answer: float = 55.0
-    margin: float = 4.0
-    confident: float = 70.0
-    confident_margin: float = 2.0
-    ambiguous: float = 45.0
-    suggest: float = 30.0
+__all__ = ["IndexState", "LexicalIndex", "Query", "indexed_texts"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +43,7 @@ class Query:
 @dataclass(frozen=True, slots=True)
 class IndexState:
     """What indexing a list of facts computed, apart from the facts themselves: enough to rebuild the same
-    :class:`Matcher` without analysing their texts again (see :meth:`Matcher.state`)."""
+    :class:`LexicalIndex` without analysing their texts again (see :meth:`LexicalIndex.state`)."""
 
     fact_ids: list[str]  # in slot order: the order the facts were added
     keys: list[str]  # per fact, its phrasing keys joined (see _IndexedFact)
@@ -96,7 +54,7 @@ class IndexState:
 
     def moved_to(self, first_slot: int) -> IndexState:
         """The same state with the facts numbered from ``first_slot``: as a part of an index built in parts
-        holds them (see :meth:`Matcher.absorb`)."""
+        holds them (see :meth:`LexicalIndex.absorb`)."""
         for first in (self.first_slot, first_slot):  # both numberings must fit the postings' arrays
             if not 0 <= first <= _SLOT_MAX - len(self.fact_ids):
                 raise ValueError(f"facts cannot be numbered from slot {first}")
@@ -168,34 +126,9 @@ _SCORE_SLACK = 0.1
 # When fewer facts can still reach the shortlist than this share of a token's postings, each is looked up in the
 # postings (a binary search) instead of walking them all.
 _LOOKUP_SHARE = 0.1
-# Typo corrections remembered until the vocabulary changes; bounded, as questions bring endless new words.
-_CORRECTIONS_KEPT = 4096
-# Words whose token is remembered (see _WordTokens), and speakers whose words are: bounded for the same reason.
-_WORD_TOKENS_KEPT = 1 << 18
-_SPEAKERS_KEPT = 1 << 14
 
 
-class _WordTokens(dict[str, str | None]):
-    """Each word's token outside a phrase of several words, computed once: its one-word concept, else the word
-    stemmed, or None for a stop word. Forgotten all at once when full (questions bring endless new words)."""
-
-    def __init__(self, lexicon: Lexicon) -> None:
-        super().__init__()
-        self._single = lexicon.single_words
-        self._concepts = lexicon.concepts
-
-    def __missing__(self, word: str) -> str | None:
-        if word == TEXT_BREAK:  # stays between texts split together
-            return word
-        token = self._single.get(word, word)
-        found = None if token in STOPWORDS else token if token in self._concepts else stem(token)
-        if len(self) >= _WORD_TOKENS_KEPT:
-            self.clear()
-        self[word] = found
-        return found
-
-
-class Matcher:
+class LexicalIndex:
     """An incrementally updated index of facts, answering questions with a :class:`Match`.
 
     Facts live in numbered slots (reused after removal); each token's postings are sorted arrays of slots, one
@@ -204,65 +137,24 @@ class Matcher:
 
     def __init__(self, lexicon: Lexicon, thresholds: Thresholds | None = None) -> None:
         self._lexicon = lexicon
-        self._lexicon_words = lexicon.words
-        self._name_words = lexicon.name_words
+        self.analyser = Analyser(lexicon)
         self.thresholds = thresholds or Thresholds()
         self._slots: dict[str, int] = {}  # fact id -> slot, in the order facts were (last) added
         self._facts: list[_IndexedFact | None] = []  # by slot
         self._free_slots: list[int] = []
         self._postings: dict[str, tuple[array[int], ...]] = {}  # token -> slots, one array per credit
         self._weights: dict[str, float] = {}  # rarity weights of indexed tokens, valid until the index changes
-        self._word_frequency: Counter[str] = Counter()
-        self._vocabulary: list[str] = []
-        self._vocabulary_by_length: dict[int, list[str]] = {}
-        self._corrections: dict[str, str] = {}
-        self._vocabulary_stale = True
-        self._word_tokens = _WordTokens(lexicon)
-        self._phrase_starts = lexicon.phrase_starts
-        self._speaker_words: dict[str, list[str]] = {}
 
     # -- building -----------------------------------------------------------------------------------------
 
     def tokens(self, text: str, correct: bool = False) -> list[str]:
         """The canonical content tokens of ``text`` (typos corrected first when ``correct``)."""
-        words = raw_tokens(text)
-        if correct:
-            words = [self._correct(word) for word in words]
-        return self._canonical(words)
-
-    def _canonical(self, words: list[str]) -> list[str]:
-        """``words`` rewritten by the lexicon (longest phrase first), stop words dropped, the rest stemmed.
-
-        Word by word through a cache, as a word outside a phrase always becomes the same token (or none); then
-        the phrases, found left to right from the words that start one, longest first.
-        Tokens are never empty, so ``filter(None, ...)`` drops exactly the stop words' None.
-        """
-        starts = self._phrase_starts
-        if starts.keys().isdisjoint(words):  # most texts hold no phrase of several words
-            return list(filter(None, map(self._word_tokens.__getitem__, words)))
-        token_of = self._word_tokens.__getitem__
-        phrases = self._lexicon.phrases
-        tokens: list[str] = []
-        position = 0
-        for start in compress(range(len(words)), map(starts.__contains__, words)):
-            if start < position:  # inside a phrase already taken
-                continue
-            # From the longest phrase the word starts down to two words; none found, the word is read alone.
-            for size in range(min(starts[words[start]], len(words) - start), 1, -1):
-                concept = phrases.get(tuple(words[start : start + size]))
-                if concept is not None:
-                    tokens += filter(None, map(token_of, words[position:start]))
-                    if concept not in STOPWORDS:
-                        tokens.append(concept)
-                    position = start + size
-                    break
-        tokens += filter(None, map(token_of, words[position:]))
-        return tokens
+        return self.analyser.tokens(text, correct)
 
     def _analyse(self, texts: tuple[str, ...]) -> tuple[dict[str, int], list[str], list[str]]:
         """From a fact's ``texts``: its tokens with the index of their credit, its phrasing keys, and the raw words
         of its phrasings, answer and main quote (the vocabulary typo correction aims at; with a TEXT_BREAK
-        between texts, which :meth:`_count_words` skips). The texts are split in one pass.
+        between texts, which :meth:`Analyser.count_words` skips). The texts are split in one pass.
 
         Later credits overwrite earlier ones: a token of a phrasing counts fully even if the quote has it too.
         """
@@ -270,11 +162,11 @@ class Matcher:
         words = raw_tokens_joined((texts[-3], texts[-2], *texts[:phrasings]))
         quote_at = words.index(TEXT_BREAK) + 1
         phrasings_at = words.index(TEXT_BREAK, quote_at) + 1
-        canonical = self._canonical
+        canonical = self.analyser.canonical
         evidence = dict.fromkeys(canonical(words[: quote_at - 1]), 2)
         # The quote and its speaker are read as one text ("... said Putin"); words never run across the space.
         evidence.update(
-            dict.fromkeys(canonical(words[quote_at : phrasings_at - 1] + self._words_of_speaker(texts[-1])), 1)
+            dict.fromkeys(canonical(words[quote_at : phrasings_at - 1] + self.analyser.words_of_speaker(texts[-1])), 1)
         )
         # The phrasings' tokens in one list, a TEXT_BREAK after each phrasing's but the last (no phrase spans it).
         tokens = canonical(words[phrasings_at:])
@@ -290,15 +182,6 @@ class Matcher:
         evidence.update(dict.fromkeys(tokens, 0))
         evidence.pop(TEXT_BREAK, None)
         return evidence, keys, words
-
-    def _words_of_speaker(self, speaker: str) -> list[str]:
-        """``raw_tokens(speaker)``, remembered (a base has far fewer speakers than facts); not to be changed."""
-        words = self._speaker_words.get(speaker)
-        if words is None:
-            if len(self._speaker_words) >= _SPEAKERS_KEPT:
-                self._speaker_words.clear()
-            words = self._speaker_words[speaker] = raw_tokens(speaker)
-        return words
 
     def add(self, fact: Fact) -> None:
         """Index ``fact``, replacing any earlier version with the same id."""
@@ -330,7 +213,7 @@ class Matcher:
                     postings = postings_of[token] = (array("i"), array("i"), array("i"))
                 postings[credit].append(slot)
         self._slots[fact.id] = slot
-        self._count_words(words, 1)
+        self.analyser.count_words(words, 1)
         self._weights.clear()
 
     def remove(self, fact_id: str) -> None:
@@ -348,28 +231,8 @@ class Matcher:
             del postings[credit][bisect_left(postings[credit], slot)]
             if not any(postings):
                 del self._postings[token]
-        self._count_words(words, -1)
+        self.analyser.count_words(words, -1)
         self._weights.clear()
-
-    def _count_words(self, words: list[str], sign: int) -> None:
-        """Add (``sign`` 1) or take away (-1) a fact's raw words; the vocabulary is rebuilt when words come or go."""
-        frequency = self._word_frequency
-        if sign > 0:
-            known = len(frequency)
-            frequency.update(words)  # counted in C, breaks between texts too: dropped straight after
-            frequency.pop(TEXT_BREAK, None)
-            self._vocabulary_stale |= len(frequency) != known
-            return
-        for word, count in Counter(words).items():
-            if word == TEXT_BREAK:
-                continue
-            left = frequency.get(word, 0) + sign * count
-            if left > 0:
-                self._vocabulary_stale |= word not in frequency
-                frequency[word] = left
-            else:
-                del frequency[word]
-                self._vocabulary_stale = True
 
     def extend(self, facts: Iterable[Fact]) -> None:
         """Index many facts."""
@@ -388,7 +251,7 @@ class Matcher:
             keys=[indexed.keys for indexed in facts],
             mentions=[indexed.mentions for indexed in facts],
             postings=self._postings,
-            word_frequency=self._word_frequency,
+            word_frequency=self.analyser.word_frequency,
         )
 
     def absorb(self, facts: list[Fact], state: IndexState) -> None:
@@ -420,8 +283,7 @@ class Matcher:
                 held = self._postings[token] = (array("i"), array("i"), array("i"))
             for credit, slots in zip(held, postings, strict=True):
                 credit.extend(slots)  # the new slots are above every slot held: the arrays stay sorted
-        self._word_frequency.update(state.word_frequency)
-        self._vocabulary_stale = True
+        self.analyser.add_word_counts(state.word_frequency)
         self._weights.clear()
 
     def _indexed(self) -> Iterator[_IndexedFact]:
@@ -461,75 +323,11 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._slots)
 
-    # -- typos and completion ------------------------------------------------------------------------------
-
-    def _refresh_vocabulary(self) -> None:
-        """Rebuild the sorted vocabulary (words of the facts and the lexicon longer than three letters) and its
-        buckets by length after words came or went; corrections made against the old one are forgotten."""
-        if not self._vocabulary_stale:
-            return
-        known = {word for word in self._word_frequency if len(word) > 3}
-        self._vocabulary = sorted(known | {word for word in self._lexicon_words if len(word) > 3})
-        by_length: dict[int, list[str]] = defaultdict(list)
-        for word in self._vocabulary:
-            by_length[len(word)].append(word)
-        self._vocabulary_by_length = dict(by_length)
-        self._corrections.clear()
-        self._vocabulary_stale = False
-
-    def _correct(self, word: str) -> str:
-        """The known word ``word`` was most likely meant as, or ``word`` itself (remembered until words change)."""
-        if len(word) <= 3 or word.isdigit() or word in STOPWORDS:
-            return word
-        if word in self._word_frequency or word in self._lexicon_words:
-            return word
-        self._refresh_vocabulary()
-        corrected = self._corrections.get(word)
-        if corrected is None:
-            corrected = self._closest_known(word)
-            if len(self._corrections) >= _CORRECTIONS_KEPT:
-                self._corrections.clear()
-            self._corrections[word] = corrected
-        return corrected
-
-    def _closest_known(self, word: str) -> str:
-        """The correction for an unknown word.
-
-        Short words allow one dropped, added or swapped letter but no substituted one, since a substitution in
-        a short word usually makes another real word ("held" is not "help"), except into a name ("rubyo",
-        "walts"); longer words allow one edit of any kind, and words of eight letters or more two.
-        """
-        allowed = 2 if len(word) >= 8 else 1
-        # A word more than `allowed` letters longer or shorter is more than `allowed` edits away: only the
-        # buckets of nearby lengths are searched. Ties go to the alphabetically first word, as they would in
-        # one sorted list.
-        found: list[tuple[str, int, int]] = []
-        for length in range(len(word) - allowed, len(word) + allowed + 1):
-            bucket = self._vocabulary_by_length.get(length, [])
-            found += process.extract(word, bucket, scorer=OSA.distance, score_cutoff=allowed, limit=None)
-        found.sort(key=lambda item: (item[1], item[0]))
-        for known, _, _ in found[:5]:
-            substituted = len(known) == len(word) and sorted(known) != sorted(word)
-            if len(word) >= 6 or not substituted or known in self._name_words:
-                return str(known)
-        return word
-
-    def _complete_word(self, prefix: str) -> str | None:
-        self._refresh_vocabulary()
-        vocabulary = self._vocabulary
-        start = bisect_left(vocabulary, prefix)
-        matches = []
-        for word in vocabulary[start : start + 50]:
-            if not word.startswith(prefix):
-                break
-            matches.append(word)
-        return max(matches, key=lambda w: self._word_frequency[w], default=None)
-
     def complete(self, partial: str, limit: int = 25) -> list[Candidate]:
         """Facts for a question still being typed: the last word may be the start of a known word."""
         words = raw_tokens(partial)
-        if words and partial[-1:].isalnum() and words[-1] not in self._word_frequency:
-            completion = self._complete_word(words[-1])
+        if words and partial[-1:].isalnum() and words[-1] not in self.analyser.word_frequency:
+            completion = self.analyser.complete_word(words[-1])
             if completion:
                 partial = f"{partial}{completion[len(words[-1]) :]}"
         suggest = self.thresholds.suggest
@@ -553,7 +351,7 @@ class Matcher:
     def match(self, question: str, limit: int = 5) -> Match:
         """Score ``question`` against every indexed fact and decide whether to answer."""
         off_topic = tuple(self._lexicon.off_topic_names(raw_tokens(question)))
-        return self._decide(self.rank(question, limit, self.thresholds.suggest), off_topic)
+        return decide(self.rank(question, limit, self.thresholds.suggest), off_topic, self.thresholds)
 
     def prepare(self, question: str) -> Query | None:
         """``question`` normalised (typos corrected) and weighed for scoring; None when it has no content."""
@@ -694,22 +492,6 @@ class Matcher:
         recall = shared / query.weight
         precision = shared / total
         return recall, _f_score(precision, recall)
-
-    def _decide(self, ranked: list[Candidate], off_topic: tuple[str, ...]) -> Match:
-        limits = self.thresholds
-        close = tuple(c for c in ranked if c.score >= limits.suggest)
-        if off_topic or not close:
-            return Match(MatchStatus.NO_MATCH, None, close, off_topic)
-        best = close[0]
-        runner_up = close[1].score if len(close) > 1 else 0.0
-        lead = best.score - runner_up
-        if best.score >= limits.answer and (
-            lead >= limits.margin or (best.score >= limits.confident and lead >= limits.confident_margin)
-        ):
-            return Match(MatchStatus.ANSWERED, best, close)
-        if best.score >= limits.ambiguous and len(close) > 1:
-            return Match(MatchStatus.AMBIGUOUS, None, close)
-        return Match(MatchStatus.NO_MATCH, None, close)
 
 
 def _blend(f_score: float, recall: float, similarity: float) -> float:

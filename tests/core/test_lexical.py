@@ -1,4 +1,4 @@
-"""The matcher's three outcomes, typo tolerance, refusals and incremental updates."""
+"""The lexical index with the decision: three outcomes, typo tolerance, refusals and incremental updates."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
+from bot.core.decision import MatchStatus
 from bot.core.engine import Engine
-from bot.core.matcher import Matcher, MatchStatus
+from bot.core.lexical import LexicalIndex
 from bot.core.models import CitationDraft, Fact, FactDraft, Provenance, resolve_fact
 
 
@@ -54,7 +55,6 @@ def test_typos_reach_the_same_fact(curated_engine: Engine, typo: str, fact_id: s
         "what did Macron say?",
         "did india accept the ceasefire",
         "who won the super bowl",
-        "hi bot",
         "qwerty",
         "how tall is mount everest",
         "when did russia annex crimea",
@@ -98,10 +98,10 @@ def test_a_question_two_facts_fit_equally_is_ambiguous(curated_engine: Engine) -
     assert [s.fact_id for s in clear.suggestions] == ["crimea"]
 
 
-def test_empty_and_punctuation_only_questions_are_no_match(curated_engine: Engine) -> None:
+def test_empty_and_punctuation_only_questions_get_the_usage_reply(curated_engine: Engine) -> None:
     for question in ("", "   ", "???", "!!!"):
         result = curated_engine.ask(question)
-        assert result.status is MatchStatus.NO_MATCH and not result.suggestions
+        assert result.status is MatchStatus.USAGE and result.fact is None and not result.suggestions
 
 
 def test_an_added_fact_is_answered_and_a_removed_one_is_not(fresh_engine: Engine) -> None:
@@ -145,7 +145,7 @@ def test_autocomplete_completes_a_partial_last_word(curated_engine: Engine) -> N
 
 
 def test_a_substitution_in_a_short_word_only_corrects_into_a_name(curated_engine: Engine) -> None:
-    matcher = Matcher(curated_engine.lexicon)
+    matcher = LexicalIndex(curated_engine.lexicon)
     matcher.extend(curated_engine.facts.values())
     # "held" is a word of its own, not a typo of "help" (a synonym of aid); "walts" is Waltz misspelt.
     assert "aid" not in matcher.tokens("where were the talks held", correct=True)

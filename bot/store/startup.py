@@ -1,0 +1,100 @@
+"""Opening the store at start-up: read the data files, migrate the database, sync the curated files into it,
+load the served facts and build (or read) the engine's index; the result is a :class:`FactService`."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+from collections.abc import Iterator
+
+from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
+from bot.core.lexicon import Lexicon, load_lexicon
+from bot.settings import Settings
+from bot.store import records, sql
+from bot.store.database import Database
+from bot.store.index_cache import (
+    IndexHelper,
+    build_engine,
+    index_note,
+    index_path,
+    read_index_note,
+    split_point,
+    usable_cores,
+)
+from bot.store.records import now
+from bot.store.service import FactService
+from bot.store.sync import sync_curated
+
+__all__ = ["open_service"]
+
+logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for a bulk load, then as it was.
+
+    Reading a large base makes millions of objects that all stay alive; the collector would otherwise traverse
+    the growing heap again and again (a third of the load time at 100,000 facts) to find no garbage. Nothing
+    is lost: reference counting still frees everything, and the next collection finds any cycles made meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+async def _index_helper(database: Database, settings: Settings, lexicon: Lexicon) -> IndexHelper | None:
+    """A helper process indexing the later half of the facts, started before this process reads them, when the
+    base is large enough, there is a core to spare, and the index file is not known to be current.
+
+    Whether the file is current is only known once the facts are read; its note tells whether the lexicon, the
+    code or the facts changed through the service since it was written (a change made straight in SQLite leaves
+    no audit entry: the key still catches it, and the index is then built without help). A helper not needed
+    after all is stopped unused.
+    """
+    minimum = settings.index_helper_min_facts
+    if not minimum or usable_cores() < 2:
+        return None
+    async with database.read() as session:
+        count: int = await session.fetch_value(sql.SELECT_SERVED_FACT_COUNT)
+        last_audit_id: int = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
+    noted = read_index_note(index_path(settings.database_path))
+    if count < minimum or noted == index_note(lexicon, last_audit_id, count):
+        return None
+    return await IndexHelper.start(settings.database_path, settings.facts_dir / LEXICON_FILE, split_point(count))
+
+
+async def open_service(settings: Settings) -> FactService:
+    """Validate the data files, open the database and migrate it, sync the curated files into it and build the
+    engine over the served facts; the open service (close it when done)."""
+    lexicon = load_lexicon(settings.facts_dir / LEXICON_FILE)
+    seeds = load_sources(settings.seeds_dir)
+    curated = load_fact_files(settings.facts_dir, seeds)
+    database = await Database.open(settings.database_path)
+    try:
+        async with database.write() as session:
+            changes = await sync_curated(session, seeds, curated, now())
+        logger.info("Synced the curated files into %s: %d fact change(s)", settings.database_path, changes)
+        helper = await _index_helper(database, settings, lexicon)
+        try:
+            with _collector_paused():
+                async with database.read() as session:
+                    sources = await records.load_sources(session)
+                    served = await records.load_served_facts(session)
+                    last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
+                data_version = await database.data_version()
+                path = index_path(settings.database_path)
+                note = index_note(lexicon, last_audit_id, len(served))
+                engine = await build_engine(lexicon, sources.values(), served, path, helper=helper, note=note)
+        finally:
+            if helper is not None:
+                await helper.stop()
+        return FactService(database, engine, last_audit_id, data_version)
+    except BaseException:
+        await database.close()
+        raise

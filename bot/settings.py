@@ -9,13 +9,18 @@ from typing import Annotated, Literal, Self
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.core.problems import ProblemsError
+
 __all__ = ["PROJECT_ROOT", "Settings", "SettingsError", "Sharding", "cluster_shards", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class SettingsError(ValueError):
+class SettingsError(ProblemsError):
     """Settings are missing or malformed; the message says which variable to set and how."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,7 @@ class Asking(commands.Cog, name=ASKING_COG):
 
     async def deliver(self, target: Target, ask: Ask, *, about: str | None = None) -> None:
         """Rate limit, ask (recording the question), render, reply: the one path every way of asking takes."""
-        retry_after = self.limiter.retry_after(target.user.id, target.created_at)
+        retry_after = await self.limiter.retry_after(target.user.id, target.created_at)
         if retry_after is not None:
             await target.send(Outgoing(cooldown_message(retry_after)), private=True)
             return

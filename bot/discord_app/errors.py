@@ -26,6 +26,7 @@ from bot.store.service import FactNotFoundError, ModerationError
 __all__ = [
     "DISCORD_STATUS",
     "NotModerator",
+    "NotOwner",
     "cooldown_message",
     "discord_trouble",
     "explain",
@@ -52,6 +53,13 @@ class NotModerator(app_commands.CheckFailure):
         )
 
 
+class NotOwner(app_commands.CheckFailure):
+    """Only the application's owner may publish the commands."""
+
+    def __init__(self) -> None:
+        super().__init__("Only the bot's owner can publish its commands.")
+
+
 def cooldown_message(retry_after: float) -> str:
     """The friendly answer to someone asking faster than the per-user limit."""
     return f"You're asking faster than I can keep up. Try again in {max(1, math.ceil(retry_after))} s."
@@ -61,7 +69,7 @@ def explain(error: BaseException) -> str | None:
     """What to tell the user about an expected ``error``; None when it is a bug to log."""
     if isinstance(error, app_commands.CommandOnCooldown):
         return cooldown_message(error.retry_after)
-    if isinstance(error, NotModerator):
+    if isinstance(error, NotModerator | NotOwner):
         return str(error)
     if isinstance(error, FactNotFoundError):
         # The service's wording points at the command line; members pick facts from the autocomplete list.

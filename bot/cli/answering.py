@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.cli._common import ServiceSession, Subcommands, add_data_options, service_session
 from bot.core.engine import AskResult, Engine
+from bot.core.limits import ASK_MAX
 from bot.core.render import answer_card, card_text, result_json
 
 __all__ = ["chat", "register"]
@@ -21,7 +22,11 @@ _PROMPT = "ask> "
 def register(commands: Subcommands) -> None:
     """Add ``ask`` and ``chat``."""
     ask = commands.add_parser("ask", help="answer a question from the fact base")
-    ask.add_argument("question", nargs="*", help="the question (with --json and none: read lines from stdin)")
+    ask.add_argument(
+        "question",
+        nargs="*",
+        help=f"the question; only its first {ASK_MAX} characters are read (with --json and none: lines from stdin)",
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     chat_parser = commands.add_parser("chat", help="ask questions in the terminal, one per line")
     for parser, handler in ((ask, _ask), (chat_parser, _chat)):

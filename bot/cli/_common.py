@@ -13,8 +13,8 @@ from typing import Any, Protocol, TypeVar
 from bot.core.datafiles import DataFileError
 from bot.core.engine import Engine
 from bot.core.lexicon import LexiconError
-from bot.settings import Settings, load_settings
-from bot.store import FactService, ModerationError, SyncError, open_service
+from bot.settings import Settings, database_location, load_settings
+from bot.store import FactService, ModerationError, StoreError, SyncError, open_service
 
 __all__ = [
     "CommandError",
@@ -97,7 +97,7 @@ def operator_errors(failed: str) -> Iterator[None]:
         yield
     except (DataFileError, LexiconError, SyncError) as error:
         raise data_error(error) from error
-    except (OSError, sqlite3.Error) as error:
+    except (OSError, sqlite3.Error, StoreError) as error:
         raise CommandError(f"{failed}: {error}") from error
 
 
@@ -109,7 +109,7 @@ def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
     """
     settings = settings_from_args(args)
     with asyncio.Runner() as runner:
-        with operator_errors(f"cannot open the database {settings.database_path}"):
+        with operator_errors(f"cannot open the database {database_location(settings)}"):
             service = runner.run(open_service(settings))
         try:
             yield ServiceSession(runner, service)

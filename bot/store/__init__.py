@@ -1,5 +1,7 @@
-"""The fact store: SQLite (through aiosqlite) behind FactService, the API the CLI and the bot share."""
+"""The fact store behind FactService, the API the CLI and the bot share: SQLite (through aiosqlite) by default,
+PostgreSQL (through asyncpg) when ``DATABASE_URL`` is set."""
 
+from bot.store.backend import StoreError
 from bot.store.service import (
     AskRecord,
     AuditEntry,
@@ -18,6 +20,7 @@ __all__ = [
     "FactNotFoundError",
     "FactService",
     "ModerationError",
+    "StoreError",
     "SyncError",
     "UnansweredQuestion",
     "open_service",

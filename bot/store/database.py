@@ -1,4 +1,4 @@
-"""The SQLite connection: pragmas, migrations, and one writer at a time.
+"""The SQLite backend (see :mod:`bot.store.backend`): pragmas, migrations, and one writer at a time.
 
 All access goes through one aiosqlite connection guarded by an asyncio lock. Writes run in a ``BEGIN
 IMMEDIATE`` transaction, so a second process waits (busy timeout) instead of failing half-way; reads take the
@@ -10,18 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any, cast
 
 import aiosqlite
 
 from bot.store import sql
+from bot.store.backend import CatchUp, Parameters, refuse_newer_schema
 
 __all__ = ["Database", "Session"]
-
-Parameters = Sequence[Any]
 
 
 class Session:
@@ -30,10 +30,15 @@ class Session:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
 
-    async def execute(self, statement: str, parameters: Parameters = ()) -> int:
-        """Run one statement; returns the last inserted row id."""
-        async with self._connection.execute(statement, parameters) as cursor:
-            return cursor.lastrowid or 0
+    @property
+    def sql(self) -> ModuleType:
+        """SQLite's statements."""
+        return sql
+
+    async def execute(self, statement: str, parameters: Parameters = ()) -> None:
+        """Run one statement."""
+        async with self._connection.execute(statement, parameters):
+            pass
 
     async def execute_many(self, statement: str, rows: Iterable[Parameters]) -> None:
         """Run one statement once per row of parameters."""
@@ -73,6 +78,12 @@ class Database:
         self._connection = connection
         self._session = Session(connection)
         self._lock = asyncio.Lock()
+        self._data_version: int | None = None
+
+    @property
+    def location(self) -> str:
+        """The database file."""
+        return str(self.path)
 
     @classmethod
     async def open(cls, path: Path, migrate: bool = True) -> Database:
@@ -92,6 +103,7 @@ class Database:
                 await database._session.execute(pragma)
             if migrate:
                 await database._migrate()
+            await database.changed_elsewhere()  # from here on
         except BaseException:
             await connection.close()
             raise
@@ -103,8 +115,9 @@ class Database:
             await self._connection.close()
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Session]:
-        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises."""
+    async def write(self, *, serialised: bool = True) -> AsyncIterator[Session]:
+        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises. SQLite has
+        one writer at a time, so every write is ``serialised``."""
         async with self._lock:
             try:
                 await self._session.execute(sql.BEGIN_IMMEDIATE)
@@ -133,11 +146,15 @@ class Database:
         with contextlib.suppress(sqlite3.OperationalError):
             await self._session.execute(statement)
 
-    async def data_version(self) -> int:
-        """A number that changes whenever another connection commits (``PRAGMA data_version``)."""
+    async def changed_elsewhere(self) -> bool:
+        """Whether another connection committed since the last call (``PRAGMA data_version`` changed)."""
         async with self._lock:
-            value: int = await self._session.fetch_value(sql.DATA_VERSION)
-            return value
+            version: int = await self._session.fetch_value(sql.DATA_VERSION)
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    async def follow(self, catch_up: CatchUp) -> None:
+        """Nothing: SQLite cannot announce other connections' commits; :meth:`changed_elsewhere` tells of them."""
 
     async def check(self) -> list[str]:
         """Problems ``integrity_check`` and ``foreign_key_check`` find (an empty list when consistent)."""
@@ -170,11 +187,7 @@ class Database:
         async with self.write() as session:
             # Read inside the write transaction: two processes opening a new file migrate it once.
             version: int = await session.fetch_value(sql.USER_VERSION)
-            if version > len(sql.MIGRATIONS):
-                raise RuntimeError(
-                    f"{self.path} has schema version {version}, newer than this code knows "
-                    f"({len(sql.MIGRATIONS)}); upgrade the bot"
-                )
+            refuse_newer_schema(self.location, version, len(sql.MIGRATIONS))
             for number, statements in enumerate(sql.MIGRATIONS[version:], start=version + 1):
                 for statement in statements:
                     await session.execute(statement)

@@ -20,7 +20,7 @@ from datetime import datetime
 
 from bot.core.models import Fact, Source
 from bot.core.render import fact_json
-from bot.store.database import Session
+from bot.store.backend import Session
 from bot.store.records import (
     FactRecord,
     load_sources,

@@ -24,5 +24,5 @@ def _eval(args: argparse.Namespace) -> int:
         cases = load_cases(args.file)
     except (OSError, ValueError) as error:
         raise CommandError(str(error)) from error
-    print(evaluate(cases, engine_from_args(args).ask).summary())
+    print(evaluate(cases, engine_from_args(args)).summary())
     return 0

@@ -14,6 +14,7 @@ class MatchStatus(StrEnum):
     ANSWERED = "answered"
     AMBIGUOUS = "ambiguous"
     NO_MATCH = "no_match"
+    USAGE = "usage"  # a greeting or a request for help, not a question: answered with how to use the bot
 
 
 @dataclass(frozen=True, slots=True)

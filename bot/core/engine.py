@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+from bot.core.chatter import is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.decision import MatchStatus, Thresholds
 from bot.core.lexical import IndexState, LexicalIndex
@@ -163,7 +164,10 @@ class Engine:
     def ask(self, question: str) -> AskResult:
         """Match ``question`` and return the answer, or the close questions when it cannot answer."""
         question = " ".join(question.split())[:ASK_MAX]
-        match = self._lexical.match(question)
+        content = strip_mentions(question)
+        if is_usage_request(content):
+            return AskResult(question, MatchStatus.USAGE, None, 0.0)
+        match = self._lexical.match(content)
         fact = self._facts[match.best.fact_id] if match.best else None
         offered = [c for c in match.candidates if fact is None or c.fact_id != fact.id]
         suggestions = tuple(

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bot.core.decision import MatchStatus
-from bot.core.engine import AskResult
+from bot.core.engine import Engine
+from bot.core.models import Fact
 from bot.core.text import collapse_whitespace, fold_text
 
-__all__ = ["EvalCase", "EvalReport", "comparable", "evaluate", "load_cases"]
+__all__ = ["ClassTally", "EvalCase", "EvalReport", "comparable", "evaluate", "load_cases"]
 
 
 def comparable(text: str) -> str:
@@ -22,13 +23,15 @@ def comparable(text: str) -> str:
 
 
 class EvalCase(BaseModel):
-    """One question: in scope with gold phrases, or out of scope (``abstain``)."""
+    """One question: in scope with gold phrases, or out of scope (``abstain``); ``class`` names its kind (casual,
+    typo, paraphrase, chitchat...) so misses can be counted by kind."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     q: str
     gold: tuple[str, ...] = ()
     abstain: bool = False
+    kind: str = Field(default="", alias="class")
 
     @model_validator(mode="after")
     def _one_kind(self) -> EvalCase:
@@ -38,14 +41,26 @@ class EvalCase(BaseModel):
 
 
 @dataclass
+class ClassTally:
+    """How the questions of one class fared: asked, answered right (in scope) or answered (out of scope), and
+    in-scope questions not answered right whose right fact was among the suggestions."""
+
+    asked: int = 0
+    answered: int = 0
+    offered: int = 0
+
+
+@dataclass
 class EvalReport:
     """Counts and misses of one evaluation run."""
 
     in_scope: int = 0
     correct: int = 0
+    offered: int = 0
     out_of_scope: int = 0
     false_answers: int = 0
     misses: list[str] = field(default_factory=list)
+    classes: dict[tuple[bool, str], ClassTally] = field(default_factory=dict)  # (in scope, class) -> tally
 
     @property
     def accuracy(self) -> float:
@@ -53,14 +68,32 @@ class EvalReport:
         return self.correct / self.in_scope if self.in_scope else 0.0
 
     @property
+    def answered_or_offered(self) -> float:
+        """Share of in-scope questions answered right, or whose right fact was among the suggestions."""
+        return (self.correct + self.offered) / self.in_scope if self.in_scope else 0.0
+
+    @property
     def false_answer_rate(self) -> float:
         """Share of out-of-scope questions that got an answer anyway."""
         return self.false_answers / self.out_of_scope if self.out_of_scope else 0.0
 
+    def tally(self, case: EvalCase) -> ClassTally:
+        """The tally of ``case``'s class (created on first use)."""
+        return self.classes.setdefault((not case.abstain, case.kind or "-"), ClassTally())
+
     def summary(self) -> str:
-        """The report as text: each miss, then the totals."""
+        """The report as text: each miss, the figures by class, then the totals."""
         lines = [f"MISS {miss}" for miss in self.misses]
+        for (in_scope, kind), tally in sorted(self.classes.items(), key=lambda item: (not item[0][0], item[0][1])):
+            if in_scope:
+                lines.append(f"  in scope  {kind:<20} {tally.answered}/{tally.asked} right, {tally.offered} offered")
+            else:
+                lines.append(f"  off scope {kind:<20} {tally.answered}/{tally.asked} answered")
         lines.append(f"in-scope accuracy: {self.correct}/{self.in_scope} = {self.accuracy:.1%}")
+        lines.append(
+            f"in-scope answered right or offered among the suggestions: {self.correct + self.offered}/{self.in_scope}"
+            f" = {self.answered_or_offered:.1%}"
+        )
         lines.append(
             f"false answers on out-of-scope: {self.false_answers}/{self.out_of_scope} = {self.false_answer_rate:.1%}"
         )
@@ -80,24 +113,36 @@ def load_cases(path: Path) -> list[EvalCase]:
     return cases
 
 
-def evaluate(cases: Iterable[EvalCase], ask: Callable[[str], AskResult]) -> EvalReport:
-    """Ask every case and count correct answers and false answers."""
+def evaluate(cases: Iterable[EvalCase], engine: Engine) -> EvalReport:
+    """Ask ``engine`` every case and count right answers, right facts offered, and false answers."""
     report = EvalReport()
     for case in cases:
-        result = ask(case.q)
-        answered = result.status is MatchStatus.ANSWERED and result.fact is not None
+        result = engine.ask(case.q)
+        tally = report.tally(case)
+        tally.asked += 1
+        answered = result.fact if result.status is MatchStatus.ANSWERED else None
         if case.abstain:
             report.out_of_scope += 1
-            if answered and result.fact is not None:
+            if answered is not None:
+                tally.answered += 1
                 report.false_answers += 1
-                report.misses.append(f"{case.q!r}: should abstain, answered {result.fact.id} ({result.score:.0f})")
+                report.misses.append(f"{case.q!r}: should abstain, answered {answered.id} ({result.score:.0f})")
             continue
         report.in_scope += 1
-        first_quote = comparable(result.fact.citations[0].quote) if answered and result.fact else ""
-        if answered and any(comparable(phrase) in first_quote for phrase in case.gold):
+        if answered is not None and _supports(answered, case.gold):
+            tally.answered += 1
             report.correct += 1
             continue
-        got = f"{result.fact.id if result.fact else result.status.value} ({result.score:.0f})"
-        offered = ", ".join(s.fact_id for s in result.suggestions)
-        report.misses.append(f"{case.q!r}: got {got}; offered [{offered}]")
+        offered = [s.fact_id for s in result.suggestions]
+        if any(_supports(fact, case.gold) for fact in map(engine.fact, offered) if fact is not None):
+            tally.offered += 1
+            report.offered += 1
+        got = f"{answered.id if answered else result.status.value} ({result.score:.0f})"
+        report.misses.append(f"{case.q!r}: got {got}; offered [{', '.join(offered)}]")
     return report
+
+
+def _supports(fact: Fact, gold: tuple[str, ...]) -> bool:
+    """Whether ``fact``'s first quote holds one of the ``gold`` phrases (how an answer is judged right)."""
+    first_quote = comparable(fact.citations[0].quote)
+    return any(comparable(phrase) in first_quote for phrase in gold)

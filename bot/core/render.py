@@ -88,6 +88,13 @@ class AnswerCard:
     fact_id: str | None
 
 
+USAGE_TEXT = (
+    "I answer questions about the US-brokered ceasefire talks between Russia and Ukraine from one NOTUS article, "
+    'quoting its exact words. Ask in your own words, for example "did Russia accept the ceasefire?" or '
+    '"who is Steve Witkoff?"'
+)
+
+
 def _confidence(result: AskResult) -> str:
     if result.status is MatchStatus.ANSWERED:
         strength = "strong" if result.score >= 80 else "fair"
@@ -98,6 +105,8 @@ def _confidence(result: AskResult) -> str:
 def answer_card(result: AskResult, sources: Mapping[str, Source]) -> AnswerCard:
     """Word ``result`` for display: an answer with its quotes, or an explanation with close questions."""
     questions = tuple(s.question for s in result.suggestions)
+    if result.status is MatchStatus.USAGE:
+        return AnswerCard(result.status, "How to ask", USAGE_TEXT, (), "", questions, None)
     if result.fact is not None:
         fact = result.fact
         views = tuple(CitationView(c.quote, c.speaker, source_line(sources[c.source])) for c in fact.citations)

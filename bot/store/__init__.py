@@ -1,7 +1,7 @@
 """The fact store behind FactService, the API the CLI and the bot share: SQLite (through aiosqlite) by default,
 PostgreSQL (through asyncpg) when ``DATABASE_URL`` is set."""
 
-from bot.store.backend import StoreError
+from bot.store.errors import DatabaseUnusableError
 from bot.store.service import (
     AskRecord,
     AuditEntry,
@@ -17,10 +17,10 @@ from bot.store.sync import SyncError
 __all__ = [
     "AskRecord",
     "AuditEntry",
+    "DatabaseUnusableError",
     "FactNotFoundError",
     "FactService",
     "ModerationError",
-    "StoreError",
     "SyncError",
     "UnansweredQuestion",
     "open_service",

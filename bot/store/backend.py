@@ -14,23 +14,37 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from bot.settings import Settings
+from bot.store.errors import DatabaseUnusableError
 
-__all__ = ["Backend", "CatchUp", "Parameters", "Row", "Session", "StoreError", "open_backend", "refuse_newer_schema"]
+__all__ = ["Backend", "CatchUp", "Parameters", "Row", "Session", "open_backend", "refuse_newer_schema"]
 
 Parameters = Sequence[Any]
 # Called to apply the changes other processes committed (see Backend.follow).
 CatchUp = Callable[[], Awaitable[None]]
 
 
-class StoreError(RuntimeError):
-    """The database cannot be used as asked; the message says what is wrong and what to do."""
-
-
-def refuse_newer_schema(location: str, version: int, known: int) -> None:
-    """StoreError when the database at ``location`` has a schema ``version`` later than the ``known`` one."""
+def refuse_newer_schema(location: str, version: int, known: int, otherwise: str) -> None:
+    """DatabaseUnusableError when the database at ``location`` has a schema ``version`` later than the ``known``
+    one; ``otherwise`` says what else the operator can do."""
     if version > known:
-        raise StoreError(
-            f"{location} has schema version {version}, newer than this code knows ({known}); upgrade the bot"
+        raise DatabaseUnusableError(
+            [
+                f"the database {location} was written by a newer version of the bot (schema {version}; this one "
+                f"knows up to {known}): upgrade the bot (`git pull`, then `make run` installs it), or {otherwise}"
+            ]
+        )
+
+
+def refuse_foreign(location: str, tables: Sequence[str], otherwise: str) -> None:
+    """DatabaseUnusableError when a database without this bot's schema version holds ``tables`` (another
+    program's); ``otherwise`` says what to use instead."""
+    if tables:
+        shown = f"{', '.join(tables[:5])}{', ...' if len(tables) > 5 else ''}"
+        raise DatabaseUnusableError(
+            [
+                f"{location} is not this bot's database (it holds other tables: {shown}); nothing was changed. "
+                + otherwise
+            ]
         )
 
 
@@ -94,9 +108,10 @@ class Backend(Protocol):
     async def check(self) -> list[str]:
         """Problems the database's own checks find (an empty list when consistent)."""
 
-    async def backup(self, target: Path) -> None:
-        """A consistent copy written to ``target`` while the database stays in use (StoreError where the
-        database's own tools do it)."""
+    async def backup(self, target: Path, *, replace: bool = False) -> None:
+        """A consistent copy written to ``target`` while the database stays in use (an existing file replaced
+        only when ``replace``) (DatabaseUnusableError
+        where the database's own tools do it)."""
 
     async def close(self) -> None:
         """Finish the transaction in progress and close every connection."""

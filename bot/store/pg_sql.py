@@ -36,6 +36,7 @@ __all__ = [
     "LOCK_MIGRATIONS",
     "LOCK_WRITERS",
     "MIGRATIONS",
+    "MIGRATIONS_TABLE_EXISTS",
     "SELECT_ALIASES",
     "SELECT_ALIASES_OF",
     "SELECT_AUDIT",
@@ -62,6 +63,7 @@ __all__ = [
     "SELECT_SOURCES_OF",
     "SELECT_SOURCE_IDS",
     "SELECT_SYNC_FACTS",
+    "SELECT_TABLE_NAMES",
     "SELECT_UNANSWERED",
     "UNLOCK_MIGRATIONS",
     "UPDATE_FACT",
@@ -92,8 +94,10 @@ CHANGES_CHANNEL = "fact_changes"
 
 # -- schema ----------------------------------------------------------------------------------------------
 
+MIGRATIONS_TABLE_EXISTS = "SELECT to_regclass('schema_migrations') IS NOT NULL"
+SELECT_TABLE_NAMES = "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename"
 CREATE_MIGRATIONS_TABLE = """
-    CREATE TABLE IF NOT EXISTS schema_migrations (
+    CREATE TABLE schema_migrations (
         version    INTEGER PRIMARY KEY,
         applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
     )

@@ -22,7 +22,8 @@ import asyncpg
 
 from bot.settings import Settings, database_location
 from bot.store import pg_sql
-from bot.store.backend import CatchUp, Parameters, StoreError, refuse_newer_schema
+from bot.store.backend import CatchUp, Parameters, refuse_foreign, refuse_newer_schema
+from bot.store.errors import DatabaseUnusableError
 from bot.store.listener import ChangeListener
 
 __all__ = ["PostgresDatabase", "PostgresSession"]
@@ -84,10 +85,10 @@ class PostgresDatabase:
 
     @classmethod
     async def open(cls, settings: Settings, *, migrate: bool = True) -> PostgresDatabase:
-        """Connect (StoreError with the reason when the server cannot be used) and migrate unless ``migrate`` is
-        false."""
+        """Connect (DatabaseUnusableError with the reason when the server cannot be used) and migrate unless
+        ``migrate`` is false."""
         if settings.database_url is None:
-            raise StoreError("DATABASE_URL is not set")
+            raise DatabaseUnusableError(["DATABASE_URL is not set"])
         with _reported(database_location(settings), "cannot open"):
             pool = await asyncpg.create_pool(
                 settings.database_url.get_secret_value(),
@@ -152,11 +153,13 @@ class PostgresDatabase:
             problems.append(f"schema version {version}, expected {len(pg_sql.MIGRATIONS)}")
         return problems
 
-    async def backup(self, target: Path) -> None:
+    async def backup(self, target: Path, *, replace: bool = False) -> None:
         """Refused: PostgreSQL is backed up with its own tools."""
-        raise StoreError(
-            f"a PostgreSQL database is backed up with pg_dump, not by the bot: pg_dump --format=custom "
-            f"--file={target} DATABASE_URL (restore with pg_restore)"
+        raise DatabaseUnusableError(
+            [
+                f"a PostgreSQL database is backed up with pg_dump, not by the bot: pg_dump --format=custom "
+                f"--file={target} DATABASE_URL (restore with pg_restore)"
+            ]
         )
 
     async def close(self) -> None:
@@ -175,9 +178,15 @@ class PostgresDatabase:
         async with self._pool.acquire() as connection:
             await connection.execute(pg_sql.LOCK_MIGRATIONS)
             try:
-                await connection.execute(pg_sql.CREATE_MIGRATIONS_TABLE)
+                if not await connection.fetchval(pg_sql.MIGRATIONS_TABLE_EXISTS):
+                    # A new database is empty; one with tables but no migrations of ours is another program's.
+                    tables = [row[0] for row in await connection.fetch(pg_sql.SELECT_TABLE_NAMES)]
+                    refuse_foreign(self.location, tables, "Give DATABASE_URL a new database or this bot's")
+                    await connection.execute(pg_sql.CREATE_MIGRATIONS_TABLE)
                 version: int = await connection.fetchval(pg_sql.SELECT_SCHEMA_VERSION)
-                refuse_newer_schema(self.location, version, len(pg_sql.MIGRATIONS))
+                refuse_newer_schema(
+                    self.location, version, len(pg_sql.MIGRATIONS), "give DATABASE_URL another database"
+                )
                 for number, statements in enumerate(pg_sql.MIGRATIONS[version:], start=version + 1):
                     async with connection.transaction():
                         for statement in statements:
@@ -191,8 +200,8 @@ class PostgresDatabase:
 
 @contextlib.contextmanager
 def _reported(location: str, failed: str) -> Iterator[None]:
-    """The driver's errors as StoreError: ``failed`` (what could not be done) ``location``, and why."""
+    """The driver's errors as DatabaseUnusableError: ``failed`` (what could not be done) ``location``, and why."""
     try:
         yield
     except DRIVER_ERRORS as error:
-        raise StoreError(f"{failed} the database {location}: {error}") from error
+        raise DatabaseUnusableError([f"{failed} the database {location}: {error}"]) from error

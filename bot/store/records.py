@@ -10,8 +10,9 @@ from operator import itemgetter
 from typing import Any, Generic, Literal, TypeVar
 
 from bot.core.models import Citation, Fact, Provenance, Source, phrasing_key, trusted, trusted_builder
-from bot.core.render import fact_json
-from bot.store.backend import Row, Session, StoreError
+from bot.core.storage import fact_snapshot
+from bot.store.backend import Row, Session
+from bot.store.errors import DatabaseUnusableError
 
 __all__ = [
     "FactRecord",
@@ -81,8 +82,9 @@ def stamped(fact: Fact, origin: Origin, file: str | None, actor: str, at: dateti
 
 
 def snapshot(record: FactRecord | None) -> dict[str, Any] | None:
-    """The fact as the audit log keeps it: its JSON when served, None when absent or removed."""
-    return fact_json(record.fact) if record is not None and record.served else None
+    """The fact as the audit log keeps it (:func:`bot.core.storage.fact_snapshot`) when served, None when absent or
+    removed."""
+    return fact_snapshot(record.fact) if record is not None and record.served else None
 
 
 def occurrence_of(citation: Citation, source: Source) -> int | None:
@@ -162,9 +164,11 @@ class _Reader:
         fact_id, question, answer, stored_tags, origin, curated_file, updated_by, updated_at = row
         if not citations:  # a stored fact always has one; the matcher and every answer rely on it
             # A database error, reported as such by every front end: something outside the store changed the rows.
-            raise StoreError(
-                f"fact {fact_id!r} has no citations in the database, which was changed outside the bot; "
-                "restore a backup (see `db backup`)"
+            raise DatabaseUnusableError(
+                [
+                    f"fact {fact_id!r} has no citations in the database, which was changed outside the bot; "
+                    "restore a backup (see `db backup`)"
+                ]
             )
         tags = self._tags.get(stored_tags)
         if tags is None:

@@ -13,7 +13,7 @@ import dataclasses
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,9 +23,11 @@ from typing import Any, Self
 from pydantic import ValidationError
 
 from bot.core.datafiles import format_validation_error
+from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
+from bot.core.problems import ProblemsError
 from bot.core.text import fold_text
 from bot.store import records
 from bot.store.backend import Backend, Session
@@ -50,12 +52,8 @@ _SLUG_MAX = 40
 _FACT_ID = re.compile(FACT_ID_PATTERN)
 
 
-class ModerationError(ValueError):
+class ModerationError(ProblemsError):
     """A change that cannot be made; ``problems`` lists each reason, saying what is wrong and how to fix it."""
-
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class FactNotFoundError(ModerationError):
@@ -134,6 +132,12 @@ def _printable(text: str | None) -> str | None:
     return None if text is None else text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
 
 
+def _same(before: FactRecord, after: FactRecord) -> bool:
+    """Whether a change leaves the fact as it was (who changed it and when aside)."""
+    unstamped = after.fact.model_copy(update={"provenance": before.fact.provenance})
+    return unstamped == before.fact and before.served == after.served
+
+
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
@@ -170,7 +174,7 @@ class FactService:
         """Answer ``question``; unless ``log`` is false, record it with its outcome for the curators."""
         await self._refresh()
         result = self._engine.ask(question)
-        if not log:
+        if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
         return await self._record(result, asker, channel)
 
@@ -272,6 +276,8 @@ class FactService:
 
     async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
         """Add another phrasing that leads to the fact."""
+        if not alias.strip():
+            raise ModerationError(['alias: give the other phrasing to add (it is blank), e.g. "did moscow agree"'])
 
         def aliases(fact: Fact) -> list[str]:
             return [*fact.aliases, alias]
@@ -380,10 +386,11 @@ class FactService:
         ]
         return facts_toml(facts, self._engine.sources)
 
-    async def backup(self, path: Path) -> None:
-        """Write a consistent copy of the database to ``path`` while it stays in use (SQLite; for PostgreSQL,
-        StoreError saying to use pg_dump)."""
-        await self._database.backup(path)
+    async def backup(self, path: Path, *, replace: bool = False) -> None:
+        """Write a consistent copy of the database to ``path`` while it stays in use; an existing file at ``path``
+        is refused unless ``replace``, and the database itself always (DatabaseUnusableError; for PostgreSQL,
+        always, saying to use pg_dump)."""
+        await self._database.backup(path, replace=replace)
 
     async def check(self) -> list[str]:
         """Whatever the database's own checks find (an empty list when consistent)."""
@@ -424,6 +431,10 @@ class FactService:
             async with self._database.write() as session:
                 at = now()
                 before, after = await build(session, at)
+                if before is not None and _same(before, after):
+                    raise ModerationError(
+                        [f'That changes nothing: fact "{after.fact.id}" already reads like that, so nothing was saved.']
+                    )
                 if after.served:
                     clashes = await records.phrasing_clashes(session, after.fact)
                     if clashes:

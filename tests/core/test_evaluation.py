@@ -24,7 +24,7 @@ QUESTION_SETS = [
 def test_question_set_accuracy(curated_engine: Engine, path: Path, accuracy: float, false_rate: float) -> None:
     if not path.exists():
         pytest.skip(f"{path} is not present")
-    report = evaluate(load_cases(path), curated_engine.ask)
+    report = evaluate(load_cases(path), curated_engine)
     assert report.accuracy >= accuracy, report.summary()
     assert report.false_answer_rate <= false_rate, report.summary()
 
@@ -39,7 +39,7 @@ def test_a_wrong_answer_and_a_false_answer_are_both_counted(curated_engine: Engi
         EvalCase(q="witkoff", abstain=True),
         EvalCase(q="who won the super bowl", abstain=True),
     ]
-    report = evaluate(cases, curated_engine.ask)
+    report = evaluate(cases, curated_engine)
     assert (report.in_scope, report.correct) == (1, 0)
     assert (report.out_of_scope, report.false_answers) == (2, 1)
     assert len(report.misses) == 2

@@ -55,7 +55,6 @@ def test_typos_reach_the_same_fact(curated_engine: Engine, typo: str, fact_id: s
         "what did Macron say?",
         "did india accept the ceasefire",
         "who won the super bowl",
-        "hi bot",
         "qwerty",
         "how tall is mount everest",
         "when did russia annex crimea",
@@ -99,10 +98,10 @@ def test_a_question_two_facts_fit_equally_is_ambiguous(curated_engine: Engine) -
     assert [s.fact_id for s in clear.suggestions] == ["crimea"]
 
 
-def test_empty_and_punctuation_only_questions_are_no_match(curated_engine: Engine) -> None:
+def test_empty_and_punctuation_only_questions_get_the_usage_reply(curated_engine: Engine) -> None:
     for question in ("", "   ", "???", "!!!"):
         result = curated_engine.ask(question)
-        assert result.status is MatchStatus.NO_MATCH and not result.suggestions
+        assert result.status is MatchStatus.USAGE and result.fact is None and not result.suggestions
 
 
 def test_an_added_fact_is_answered_and_a_removed_one_is_not(fresh_engine: Engine) -> None:

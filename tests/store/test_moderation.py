@@ -10,7 +10,7 @@ import pytest
 from bot.core.datafiles import load_fact_files, load_sources
 from bot.core.decision import MatchStatus
 from bot.settings import Settings
-from bot.store import FactNotFoundError, FactService, ModerationError, StoreError, open_service
+from bot.store import DatabaseUnusableError, FactNotFoundError, FactService, ModerationError, open_service
 from tests.conftest import FACTS_DIR, SEEDS_DIR
 from tests.store.helpers import SOURCE_ID, audit_count, consistency_problems, draft
 
@@ -230,7 +230,7 @@ async def test_backup_while_in_use_holds_every_committed_fact(service: FactServi
 
 @pytest.mark.parametrize("backend", ["postgresql"])
 async def test_a_postgresql_backup_is_left_to_pg_dump_in_one_line(service: FactService, tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="backed up with pg_dump") as refused:
+    with pytest.raises(DatabaseUnusableError, match="backed up with pg_dump") as refused:
         await service.backup(tmp_path / "copy.dump")
     assert "\n" not in str(refused.value) and not (tmp_path / "copy.dump").exists()
 

@@ -13,7 +13,7 @@ import pytest
 from pydantic import SecretStr
 
 from bot.settings import PROJECT_ROOT, Settings
-from bot.store import StoreError, open_service, pg_sql, sql
+from bot.store import DatabaseUnusableError, open_service, pg_sql, sql
 from bot.store.backend import open_backend
 from tests.store.helpers import consistency_problems
 
@@ -65,9 +65,23 @@ async def test_a_newer_schema_is_refused_in_one_line(settings: Settings) -> None
     async with database.write() as session:
         await session.execute(pg_sql.INSERT_MIGRATION, (len(pg_sql.MIGRATIONS) + 1,))
     await database.close()
-    with pytest.raises(StoreError, match="newer than this code knows") as refused:
+    with pytest.raises(DatabaseUnusableError, match="written by a newer version of the bot") as refused:
         await open_backend(settings)
     assert "\n" not in str(refused.value)
+
+
+@postgresql_only
+async def test_another_programs_database_is_refused_untouched(settings: Settings) -> None:
+    assert settings.database_url is not None
+    connection = await asyncpg.connect(settings.database_url.get_secret_value())
+    try:
+        await connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+        with pytest.raises(DatabaseUnusableError, match=r"is not this bot's database .*invoices"):
+            await open_service(settings)
+        tables = await connection.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+    finally:
+        await connection.close()
+    assert [row[0] for row in tables] == ["invoices"]
 
 
 @postgresql_only
@@ -76,7 +90,7 @@ async def test_a_server_out_of_reach_is_one_line_without_the_password(settings: 
         update={"database_url": SecretStr("postgresql://bot:s3cret@127.0.0.1:9/none?connect_timeout=2")}
     )
     expected = re.escape("cannot open the database postgresql://bot:***@127.0.0.1:9")
-    with pytest.raises(StoreError, match=expected) as refused:
+    with pytest.raises(DatabaseUnusableError, match=expected) as refused:
         await open_service(unreachable)
     assert "s3cret" not in str(refused.value) and "\n" not in str(refused.value)
 
@@ -86,7 +100,7 @@ async def test_a_failed_write_rolls_back_and_the_pool_stays_usable(settings: Set
     database = await open_backend(settings)
     row = ("s", "T", "O", None, None, "text", "seed", "me", "2025-01-01T00:00:00+00:00")
     try:
-        with pytest.raises(StoreError, match="duplicate key"):
+        with pytest.raises(DatabaseUnusableError, match="duplicate key"):
             async with database.write() as session:
                 await session.execute(pg_sql.INSERT_SOURCE, row)
                 await session.execute(pg_sql.INSERT_SOURCE, row)

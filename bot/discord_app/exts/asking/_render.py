@@ -15,6 +15,7 @@ _COLOURS = {
     MatchStatus.ANSWERED: discord.Colour.green(),
     MatchStatus.AMBIGUOUS: discord.Colour.gold(),
     MatchStatus.NO_MATCH: discord.Colour.light_grey(),
+    MatchStatus.USAGE: discord.Colour.blurple(),
 }
 
 

@@ -1,0 +1,43 @@
+"""What a message holds besides its question: Discord mentions and emoji, and requests for help or greetings.
+
+Mentions are dropped before a question is read, so ``<@123> who is putin`` asks what ``who is putin`` asks. A message
+with nothing left but greetings, thanks, filler or a request for help (``hi``, ``help``, ``commands``, ``what can you
+do``) is a usage request: it gets the bot's short usage reply, never a fact.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.lexicon import STOPWORDS, raw_tokens
+
+__all__ = ["is_usage_request", "strip_mentions"]
+
+# User, role and channel mentions, custom emoji, slash-command mentions, and @everyone / @here; also "@name" as
+# people type it by hand (Discord turns a picked mention into <@id>, but a typed one stays text).
+_MENTION = re.compile(
+    r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|/[\w -]+:\d+)>"  # <@123> <@!123> <@&123> <#123> <:emoji:123> </cmd:123>
+    r"|@(?:everyone|here)\b"
+    r"|(?<![\w.])@[\w.]{1,32}"  # a typed @name, not an e-mail address
+)
+
+# Words that ask how to use the bot, greet it or thank it: together with stop words, all a usage request holds.
+_USAGE_TEXT = """
+help helps helping commands command usage use using menu start started begin guide manual instructions
+howto features feature options capabilities able work works working function functions
+hi hello hey heya hiya howdy yo sup wassup greetings morning afternoon evening gm gn welcome
+thank thanks thx ty tysm cheers appreciate appreciated cool nice great awesome good bad lol lmao haha
+test testing ping alive there bot bots
+"""
+_USAGE_WORDS = frozenset(_USAGE_TEXT.split())
+
+
+def strip_mentions(text: str) -> str:
+    """``text`` without Discord mentions, custom emoji and ``@everyone``/``@here`` (each becomes a space)."""
+    return _MENTION.sub(" ", text) if ("<" in text or "@" in text) else text
+
+
+def is_usage_request(text: str) -> bool:
+    """Whether ``text`` (mentions already stripped) holds nothing but greetings, thanks, filler or a request for
+    help: no word that could be about the article. An empty message is one too."""
+    return all(word in STOPWORDS or word in _USAGE_WORDS for word in raw_tokens(text))

@@ -12,7 +12,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.problems import ProblemsError
 
-__all__ = ["PROJECT_ROOT", "Settings", "SettingsError", "Sharding", "database_location", "load_settings"]
+__all__ = [
+    "PROJECT_ROOT",
+    "Settings",
+    "SettingsError",
+    "Sharding",
+    "cluster_shards",
+    "database_location",
+    "load_settings",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -121,7 +129,7 @@ class Settings(BaseSettings):
         if self.shard_ids is not None and clustered:
             raise ValueError("set either SHARD_IDS or CLUSTER_ID with CLUSTER_COUNT, not both")
         if clustered:
-            return Sharding(_cluster_shards(self.cluster_id, self.cluster_count, count), count)
+            return Sharding(cluster_shards(self.cluster_id, self.cluster_count, count), count)
         ids = tuple(range(count)) if self.shard_ids is None else self.shard_ids
         if not ids or ids[-1] >= count:
             raise ValueError(f"SHARD_IDS must list shards from 0 to {count - 1} (SHARD_COUNT is {count})")
@@ -155,7 +163,7 @@ def database_location(settings: Settings) -> str:
     return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
-def _cluster_shards(cluster_id: int | None, cluster_count: int | None, shard_count: int) -> tuple[int, ...]:
+def cluster_shards(cluster_id: int | None, cluster_count: int | None, shard_count: int) -> tuple[int, ...]:
     """Cluster ``cluster_id``'s contiguous share of ``shard_count`` shards split as evenly as possible."""
     if cluster_id is None or cluster_count is None:
         raise ValueError("set CLUSTER_ID and CLUSTER_COUNT together (this process's number, from 0, and how many)")

@@ -283,7 +283,10 @@ def _backup(session: ServiceSession, args: argparse.Namespace) -> int:
 def _restore_database(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
     if settings.database_url is not None:
-        raise CommandError("DATABASE_URL names a PostgreSQL database: restore it with pg_restore (see the README)")
+        raise CommandError(
+            "DATABASE_URL is set: a PostgreSQL database is restored with pg_restore from what pg_dump wrote "
+            "(pg_restore --clean --dbname=DATABASE_URL BACKUP), with every bot process stopped"
+        )
     database = settings.database_path
     with operator_errors(f"cannot restore {database} from {args.backup}"):
         kept = restore_database(database, args.backup)

@@ -18,7 +18,7 @@ from bot.discord_app.replies import reply
 from bot.discord_app.safety import CONTENT_MAX, NO_MENTIONS, user_text
 from bot.store.service import FactNotFoundError, ModerationError
 
-__all__ = ["NotModerator", "cooldown_message", "explain", "guarded", "report_error", "report_message_error"]
+__all__ = ["NotModerator", "NotOwner", "cooldown_message", "explain", "guarded", "report_error", "report_message_error"]
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,13 @@ class NotModerator(app_commands.CheckFailure):
         )
 
 
+class NotOwner(app_commands.CheckFailure):
+    """Only the application's owner may publish the commands."""
+
+    def __init__(self) -> None:
+        super().__init__("Only the bot's owner can publish its commands.")
+
+
 def cooldown_message(retry_after: float) -> str:
     """The friendly answer to someone asking faster than the per-user limit."""
     return f"You're asking faster than I can keep up. Try again in {max(1, math.ceil(retry_after))} s."
@@ -44,7 +51,7 @@ def explain(error: BaseException) -> str | None:
     """What to tell the user about an expected ``error``; None when it is a bug to log."""
     if isinstance(error, app_commands.CommandOnCooldown):
         return cooldown_message(error.retry_after)
-    if isinstance(error, NotModerator):
+    if isinstance(error, NotModerator | NotOwner):
         return str(error)
     if isinstance(error, FactNotFoundError):
         # The service's wording points at the command line; members pick facts from the autocomplete list.

@@ -79,4 +79,4 @@ def test_a_blank_shard_list_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_one_process_may_run_every_shard_on_sqlite() -> None:
     assert Settings(shard_count=3).sharding == Sharding((0, 1, 2), 3)
-    assert Settings(shard_count=2, shard_ids="0,1").sharding == Sharding((0, 1), 2)
+    assert Settings.model_validate({"shard_count": 2, "shard_ids": "0,1"}).sharding == Sharding((0, 1), 2)

@@ -27,6 +27,7 @@ __all__ = [
     "FORGET_CLOSED_WINDOWS",
     "INSERT_ALIAS",
     "INSERT_ASKED",
+    "INSERT_ASKED_WITH_ID",
     "INSERT_AUDIT",
     "INSERT_CITATION",
     "INSERT_FACT",
@@ -40,6 +41,7 @@ __all__ = [
     "LOCK_WRITERS",
     "MIGRATIONS",
     "MIGRATIONS_TABLE_EXISTS",
+    "RESERVE_ASKED_IDS",
     "SELECT_ALIASES",
     "SELECT_ALIASES_OF",
     "SELECT_AUDIT",
@@ -328,6 +330,13 @@ SELECT_LAST_CHANGE = sql.SELECT_LAST_CHANGE
 # -- curators' loop --------------------------------------------------------------------------------------
 
 INSERT_ASKED = numbered(sql.INSERT_ASKED)
+# The question log's batches (bot.store.asked_log): ids reserved from the table's sequence, a block at a time,
+# then rows written with them.
+RESERVE_ASKED_IDS = "SELECT nextval(pg_get_serial_sequence('asked_questions', 'id')) FROM generate_series(1, $1)"
+INSERT_ASKED_WITH_ID = """
+    INSERT INTO asked_questions (id, question, normalised, status, fact_id, score, asker, channel, at)
+    OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+"""
 ASKED_EXISTS = numbered(sql.ASKED_EXISTS)
 # The latest wording and closest fact of each group taken explicitly (SQLite takes them from the MAX(at) row).
 SELECT_UNANSWERED = """

@@ -40,6 +40,7 @@ _LEAD_MAX = 280
 _REPEAT_RUN = 5
 # An answer scored below this is a weak match, said in words ("closest match").
 WEAK_BELOW = 80.0
+_PICK_ONE = "That could mean more than one thing. Pick the question you meant:"
 _WEAK_NOTE = "This is the closest match I found; rephrase if it is not what you asked."
 
 # A sentence ends at . ! or ? (perhaps inside closing quotes) followed by a space and a capital or an
@@ -156,7 +157,9 @@ def brief(result: AskResult, sources: Mapping[str, Source]) -> Brief:
     fact = result.fact
     if fact is None:
         card = answer_card(result, sources)
-        return Brief(result.status, card.heading, card.body, (), 0, "", None, result.suggestions, None)
+        # The choices are buttons under the card, so the words only point at them.
+        lead = _PICK_ONE if result.status is MatchStatus.AMBIGUOUS else card.body
+        return Brief(result.status, card.heading, lead, (), 0, "", None, result.suggestions, None)
     lead, shown, rest = lead_and_quotes(fact)
     note = _WEAK_NOTE if result.score < WEAK_BELOW else None
     return Brief(

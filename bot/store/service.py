@@ -22,17 +22,18 @@ from typing import Any, Self
 
 from pydantic import ValidationError
 
-from bot.core.datafiles import format_validation_error
 from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
 from bot.core.problems import ProblemsError
 from bot.core.text import fold_text
+from bot.core.validation import format_validation_error
 from bot.store import records
 from bot.store.asked_log import AskedLog
 from bot.store.backend import Backend, Session
 from bot.store.changes import changes_since
+from bot.store.errors import ReadOnlyDatabaseError
 from bot.store.export import facts_toml
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR
@@ -96,12 +97,13 @@ class UnansweredQuestion:
     best_fact_id: str | None
 
 
-def parse_draft(data: Mapping[str, object]) -> FactDraft:
-    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each."""
+def parse_draft(data: Mapping[str, object], labels: Mapping[str, str] | None = None) -> FactDraft:
+    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each, naming each
+    field as ``labels`` does (how the person typed it, e.g. ``--answer``)."""
     try:
         return FactDraft.model_validate(data)
     except ValidationError as error:
-        raise ModerationError(format_validation_error(error)) from error
+        raise ModerationError(format_validation_error(error, labels)) from error
 
 
 def _check_actor(actor: str) -> str:
@@ -151,6 +153,7 @@ class FactService:
         self._engine = engine
         self._last_seq = last_seq
         self._catching_up = asyncio.Lock()
+        self._read_only_noted = False  # the warning that questions go unrecorded is logged once
 
     async def close(self) -> None:
         """Write the questions still waiting, finish the write in progress and close the database."""
@@ -183,7 +186,13 @@ class FactService:
         result = self._engine.ask(question)
         if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
-        return await self._record(result, asker, channel)
+        try:
+            return await self._record(result, asker, channel)
+        except ReadOnlyDatabaseError as error:  # the answer matters more than the log: give it unrecorded
+            if not self._read_only_noted:
+                self._read_only_noted = True
+                logger.warning("answering without recording the questions: %s", error)
+            return AskRecord(result, None)
 
     async def ask_fact(self, fact_id: str, *, asker: str | None = None, channel: str | None = None) -> AskRecord | None:
         """Answer with the fact the asker picked from the questions offered (see :meth:`Engine.choose`), recorded

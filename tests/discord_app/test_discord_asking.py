@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 
 import pytest
 
+from bot.core.brief import WEAK_BELOW
 from bot.core.decision import MatchStatus
 from tests.discord_app.world import (
     World,
@@ -37,6 +38,16 @@ def _ambiguous_question(world: World) -> str:
         if engine.ask(question).status is MatchStatus.AMBIGUOUS:
             return question
     raise AssertionError("none of the candidate questions is ambiguous any more; add one")
+
+
+def _weak_question(world: World) -> str:
+    """A question answered, but below the strong-match line (found, not hard-coded)."""
+    engine = world.bot.service.engine
+    for question in ("peace", "weapons", "what about the troops", "the deal", "talks"):
+        result = engine.ask(question)
+        if result.status is MatchStatus.ANSWERED and result.score < WEAK_BELOW:
+            return question
+    raise AssertionError("none of the candidate questions is a weak match any more; add one")
 
 
 def _shared_words(a: str, b: str) -> int:
@@ -86,6 +97,15 @@ async def test_a_typical_answer_stays_under_600_characters(world: World) -> None
         assert all(not str(field.name).startswith("Quote") for field in embed.fields)
         sizes.append(len(embed))
     assert statistics.median(sizes) < 600 and max(sizes) < 800, sizes
+
+
+async def test_a_weak_match_says_so_in_words(world: World) -> None:
+    weak = await world.member.slash(world.channel, "ask", question=_weak_question(world))
+    strong = await world.member.slash(world.channel, "ask", question=RUSSIA_QUESTION)
+
+    assert "closest match" in str(embed_of(weak).description)
+    assert "closest match" not in str(embed_of(strong).description)
+    assert not NUMBERS.search(member_text(response(weak)))
 
 
 async def test_more_quotes_shows_the_rest_privately(world: World) -> None:
@@ -196,8 +216,8 @@ async def test_a_mention_is_answered_in_a_reply(world: World) -> None:
     await world.member.send(world.channel, f"{me.mention} what is the weather in Kyiv?")  # public and short
     missed = last_message(world.channel)
     assert missed.embeds[0].title == "No answer in the article" and len(missed.embeds[0]) < 300
-    await world.member.send(world.channel, me.mention)
-    assert "Ask me a question after the mention" in last_message(world.channel).content
+    await world.member.send(world.channel, me.mention)  # nothing asked: how to ask
+    assert last_message(world.channel).embeds[0].title == "How to ask"
     await world.member.send(world.channel, "@everyone did Russia accept?")
     assert last_message(world.channel).author.id == world.member.id  # not mentioned: no answer
 

@@ -33,10 +33,6 @@ Interaction = discord.Interaction[CeasefireBot]
 AnyInteraction = discord.Interaction[discord.Client]
 Ask = Callable[[str | None, str | None], Awaitable[AskRecord | None]]
 
-_MENTION_HELP = (
-    "Ask me a question after the mention, for example: did Russia accept the ceasefire? "
-    "Or use `/ask`; `/help` lists everything I can do."
-)
 _GONE = "That question is no longer in the fact base; try `/ask`."
 
 
@@ -83,11 +79,8 @@ class Asking(commands.Cog, name=ASKING_COG):
         if message.author.bot or me is None or me.id not in message.raw_mentions:
             return
         question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
-        try:
-            if question:
-                await self.deliver(MessageTarget(message), self._asking(question))
-            else:
-                await MessageTarget(message).send(Outgoing(_MENTION_HELP), private=False)
+        try:  # a bare mention is a usage request: the engine answers it with how to ask
+            await self.deliver(MessageTarget(message), self._asking(question))
         except Exception as error:  # a listener's errors would only be logged: the asker hears of them too
             await report_message_error(message, error)
 

@@ -27,6 +27,7 @@ logger = logging.getLogger(__name__)
 BATCH = 200
 FLUSH_SECONDS = 0.25
 MAX_WAITING = 50_000
+RETRY_MAX_SECONDS = 10.0
 
 
 class AskedLog:
@@ -94,9 +95,14 @@ class AskedLog:
         return self._ids.popleft()
 
     async def _flush_regularly(self) -> None:
+        delay = self._flush_seconds
         while True:
-            await asyncio.sleep(self._flush_seconds)
+            await asyncio.sleep(delay)
             try:
                 await self.flush()
             except DatabaseUnusableError as error:
-                logger.warning("The question log cannot be written now (%s); retrying", error)
+                # Retried less and less often while the database is away, so the log is not flooded.
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+                logger.warning("The question log cannot be written now (%s); retrying in %.1f s", error, delay)
+            else:
+                delay = self._flush_seconds

@@ -259,7 +259,10 @@ def _add_source(session: ServiceSession, args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {args.file} as UTF-8 text: {error}") from error
     service = session.service
-    source = session.run(service.add_source(args.id, args.title, args.outlet, text, args.actor, args.author))
+    labels = {"id": "--id", "title": "--title", "outlet": "--outlet", "author": "--author", "text": str(args.file)}
+    source = session.run(
+        service.add_source(args.id, args.title, args.outlet, text, args.actor, args.author, labels=labels)
+    )
     print(f"added source {source.id}: {source.title} ({len(source.text)} characters)")
     return 0
 

@@ -324,18 +324,26 @@ class FactService:
         return await self._change_aliases(fact_id, aliases, "alias_removed", actor)
 
     async def add_source(  # noqa: PLR0917 - the signature the Discord adapter codes against
-        self, source_id: str, title: str, outlet: str, text: str, actor: str, author: str | None = None
+        self,
+        source_id: str,
+        title: str,
+        outlet: str,
+        text: str,
+        actor: str,
+        author: str | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
     ) -> Source:
-        """Register a plain-text source document that quotes can then cite."""
+        """Register a plain-text source document that quotes can then cite (control characters, NUL among them,
+        refused by the model: no plain-text document holds one, and no PostgreSQL text column can). ``labels``
+        names the fields in error messages as the person gave them (e.g. ``--title``)."""
         actor = _check_actor(actor)
         try:
             source = Source(id=source_id, title=title, outlet=outlet, author=author, text=text)
         except ValidationError as error:
-            raise ModerationError(format_validation_error(error)) from error
+            raise ModerationError(format_validation_error(error, labels)) from error
         if not text.strip():
-            raise ModerationError(["text: the source document is blank"])
-        if "\x00" in text:  # no text column of PostgreSQL's holds one, and no plain-text document has one
-            raise ModerationError(["text: the source document contains a NUL character; save it as plain text"])
+            raise ModerationError([f"{(labels or {}).get('text', 'text')}: the source document is blank"])
         await self._refresh()
 
         async def run() -> None:

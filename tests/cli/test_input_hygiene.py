@@ -29,7 +29,11 @@ def test_sources_add_refuses_binary_and_oversized_files(tmp_path: Path) -> None:
     zeros = tmp_path / "zeros.txt"
     zeros.write_bytes(b"\x00" * 1000)
     refused(bot(database, "sources", "add", str(zeros), "--id", "zeros", "--title", "T", "--outlet", "O"),
-            "control characters")  # fmt: skip
+            f"{zeros} must be plain text", "control characters")  # fmt: skip
+    memo = tmp_path / "memo.txt"
+    memo.write_text("The envoy landed at 9 a.m.", encoding="utf-8")
+    refused(bot(database, "sources", "add", str(memo), "--id", "Memo!", "--title", "Memo", "--outlet", "Office"),
+            "--id 'Memo!' is not allowed", "e.g. ")  # fmt: skip
     huge = tmp_path / "huge.txt"
     huge.write_text("word " * (SOURCE_TEXT_MAX // 5 + 1), encoding="utf-8")
     refused(bot(database, "sources", "add", str(huge), "--id", "huge", "--title", "T", "--outlet", "O"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
-from bot.settings import Settings, SettingsError, Sharding, load_settings
+from bot.settings import Settings, SettingsError, Sharding, database_location, load_settings
 
 _SHARED = "postgresql://bot@127.0.0.1/bot"
 
@@ -80,3 +81,23 @@ def test_a_blank_shard_list_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_one_process_may_run_every_shard_on_sqlite() -> None:
     assert Settings(shard_count=3).sharding == Sharding((0, 1, 2), 3)
     assert Settings.model_validate({"shard_count": 2, "shard_ids": "0,1"}).sharding == Sharding((0, 1), 2)
+
+
+def test_database_url_must_be_postgresql_and_blank_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://bot@db/bot")
+    with pytest.raises(SettingsError, match=r"DATABASE_URL: .*postgresql://user:password@host:port/database"):
+        load_settings()
+    monkeypatch.setenv("DATABASE_URL", "  ")
+    assert load_settings().database_url is None
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://bot:s3cret@db.example.org:5432/bot", "postgresql://bot:***@db.example.org:5432/bot"),
+        ("postgres://bot@db/bot", "postgres://bot@db/bot"),
+        ("postgresql:///bot?host=/run/postgresql", "postgresql:///bot?host=/run/postgresql"),
+    ],
+)
+def test_the_database_is_named_in_messages_without_its_password(url: str, shown: str) -> None:
+    assert database_location(Settings(database_url=SecretStr(url))) == shown

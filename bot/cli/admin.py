@@ -299,7 +299,13 @@ def _migrate(args: argparse.Namespace) -> int:
 
 
 def _restore_database(args: argparse.Namespace) -> int:
-    database = settings_from_args(args).database_path
+    settings = settings_from_args(args)
+    if settings.database_url is not None:
+        raise CommandError(
+            "DATABASE_URL is set: a PostgreSQL database is restored with pg_restore from what pg_dump wrote "
+            "(pg_restore --clean --dbname=DATABASE_URL BACKUP), with every bot process stopped"
+        )
+    database = settings.database_path
     with operator_errors(f"cannot restore {database} from {args.backup}"):
         kept = restore_database(database, args.backup)
     print(f"restored {database} from {args.backup}; it passes the integrity check")

@@ -14,11 +14,10 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from pydantic import ValidationError
 
@@ -26,8 +25,6 @@ from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
-from bot.core.problems import ProblemsError
-from bot.core.text import fold_text
 from bot.core.validation import format_validation_error
 from bot.store import records
 from bot.store.asked_log import AskedLog
@@ -37,6 +34,18 @@ from bot.store.errors import ReadOnlyDatabaseError
 from bot.store.export import facts_toml
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR
+from bot.store.terms import (
+    AskRecord,
+    AuditEntry,
+    FactNotFoundError,
+    ModerationError,
+    UnansweredQuestion,
+    check_actor,
+    fact_slug,
+    parse_draft,
+    printable,
+    unchanged,
+)
 
 __all__ = [
     "AskRecord",
@@ -48,97 +57,8 @@ __all__ = [
     "parse_draft",
 ]
 
-ACTOR_MAX = 100
 logger = logging.getLogger(__name__)
-_SLUG_MAX = 40
 _FACT_ID = re.compile(FACT_ID_PATTERN)
-
-
-class ModerationError(ProblemsError):
-    """A change that cannot be made; ``problems`` lists each reason, saying what is wrong and how to fix it."""
-
-
-class FactNotFoundError(ModerationError):
-    """No fact has the given id."""
-
-    def __init__(self, fact_id: str) -> None:
-        self.fact_id = fact_id
-        super().__init__([f'There is no fact "{fact_id}"; check the id (fact ids are listed by `facts list`).'])
-
-
-@dataclass(frozen=True)
-class AskRecord:
-    """The engine's answer and, when the question was recorded, its id (to attach feedback to)."""
-
-    result: AskResult
-    asked_id: int | None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change to a fact: who, when, and the fact before and after (None when absent or removed)."""
-
-    id: int
-    fact_id: str
-    action: str
-    actor: str
-    at: datetime
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class UnansweredQuestion:
-    """A question people asked that got no answer: how often, when last, and the closest fact."""
-
-    question: str
-    count: int
-    last_asked: datetime
-    best_fact_id: str | None
-
-
-def parse_draft(data: Mapping[str, object], labels: Mapping[str, str] | None = None) -> FactDraft:
-    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each, naming each
-    field as ``labels`` does (how the person typed it, e.g. ``--answer``)."""
-    try:
-        return FactDraft.model_validate(data)
-    except ValidationError as error:
-        raise ModerationError(format_validation_error(error, labels)) from error
-
-
-def _check_actor(actor: str) -> str:
-    actor = actor.strip()
-    valid = 1 <= len(actor) <= ACTOR_MAX and all(ord(char) >= 32 for char in actor)
-    try:
-        # Python strings may hold lone surrogates (undecodable command-line bytes); SQLite cannot store them.
-        actor.encode("utf-8")
-    except UnicodeEncodeError:
-        valid = False
-    if not valid:
-        raise ModerationError([f"actor: give a name of 1 to {ACTOR_MAX} characters of text on one line"])
-    return actor
-
-
-def _slug(question: str) -> str:
-    words = re.findall(r"[a-z0-9]+", fold_text(question).lower())
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > _SLUG_MAX:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or "fact"
-
-
-def _printable(text: str | None) -> str | None:
-    """``text`` safe to store when it is only a record of what was typed (undecodable characters and NUL, which
-    PostgreSQL cannot store, replaced)."""
-    return None if text is None else text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
-
-
-def _same(before: FactRecord, after: FactRecord) -> bool:
-    """Whether a change leaves the fact as it was (who changed it and when aside)."""
-    unstamped = after.fact.model_copy(update={"provenance": before.fact.provenance})
-    return unstamped == before.fact and before.served == after.served
 
 
 class FactService:
@@ -205,13 +125,13 @@ class FactService:
         """Record an answered (or unanswered) question with its outcome, for the curators and for feedback."""
         closest = result.fact.id if result.fact else next((s.fact_id for s in result.suggestions), None)
         row = (
-            _printable(result.question),
-            phrasing_key(_printable(result.question) or ""),
+            printable(result.question),
+            phrasing_key(printable(result.question) or ""),
             result.status.value,
             closest,
             result.score,
-            _printable(asker),
-            _printable(channel),
+            printable(asker),
+            printable(channel),
             records.timestamp(now()),
         )
         if self._asked_log is not None:
@@ -227,7 +147,7 @@ class FactService:
 
     async def record_feedback(self, asked_id: int, helpful: bool, actor: str) -> None:
         """Attach helpful / not helpful to an asked question (a later vote by the same actor replaces theirs)."""
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         await self._flush_asked()
         async with self._database.write(serialised=False) as session:
             if await session.fetch_value(session.sql.ASKED_EXISTS, (asked_id,)) is None:
@@ -248,7 +168,7 @@ class FactService:
             fact = self._resolve(draft, fact_id, None)
             return None, FactRecord(stamped(fact, "moderator", None, actor, at), None, actor, at)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("created", actor, build)
 
     async def edit_fact(
@@ -273,7 +193,7 @@ class FactService:
             origin = before.fact.provenance
             return before, dataclasses.replace(before, fact=stamped(fact, origin.origin, origin.file, actor, at))
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("edited", actor, build)
 
     async def remove_fact(self, fact_id: str, actor: str) -> Fact:
@@ -283,7 +203,7 @@ class FactService:
             before = await self._served(session, fact_id)
             return before, dataclasses.replace(before, removed_by=actor, removed_at=at)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("removed", actor, build)
 
     async def restore_fact(self, fact_id: str, actor: str) -> Fact:
@@ -295,7 +215,7 @@ class FactService:
                 raise ModerationError([f'Fact "{fact_id}" is not removed, so there is nothing to restore.'])
             return before, dataclasses.replace(before, removed_by=None, removed_at=None)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("restored", actor, build)
 
     async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
@@ -337,7 +257,7 @@ class FactService:
         """Register a plain-text source document that quotes can then cite (control characters, NUL among them,
         refused by the model: no plain-text document holds one, and no PostgreSQL text column can). ``labels``
         names the fields in error messages as the person gave them (e.g. ``--title``)."""
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         try:
             source = Source(id=source_id, title=title, outlet=outlet, author=author, text=text)
         except ValidationError as error:
@@ -464,7 +384,7 @@ class FactService:
             async with self._database.write() as session:
                 at = now()
                 before, after = await build(session, at)
-                if before is not None and _same(before, after):
+                if before is not None and unchanged(before, after):
                     raise ModerationError(
                         [f'That changes nothing: fact "{after.fact.id}" already reads like that, so nothing was saved.']
                     )
@@ -492,7 +412,7 @@ class FactService:
             changed = stamped(fact.model_copy(update={"aliases": draft.aliases}), origin.origin, origin.file, actor, at)
             return before, dataclasses.replace(before, fact=changed)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change(action, actor, build)
 
     def _resolve(self, draft: FactDraft, fact_id: str, current: Fact | None) -> Fact:
@@ -517,7 +437,7 @@ class FactService:
             raise ModerationError(format_validation_error(error)) from error
 
     async def _free_id(self, session: Session, question: str) -> str:
-        slug = _slug(question)
+        slug = fact_slug(question)
         candidate, number = slug, 1
         while await session.fetch_value(session.sql.FACT_EXISTS, (candidate,)) is not None:
             number += 1

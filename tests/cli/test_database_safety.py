@@ -66,6 +66,12 @@ def test_a_backup_never_overwrites_the_database_it_reads(databases: tuple[Path, 
     first, _ = databases
     for extra in ((), ("--force",)):
         one_line_error(bot(first, "db", "backup", str(first), *extra), "is the database being backed up")
+    with sqlite3.connect(first) as holder:  # open, so its write-ahead log exists beside it
+        holder.execute("SELECT COUNT(*) FROM facts").fetchall()
+        log = first.with_name(first.name + "-wal")
+        assert log.exists()
+        one_line_error(bot(first, "db", "backup", str(log), "--force"), "is the database being backed up (or its log)")
+    holder.close()
     one_line_error(bot(first, "db", "backup", str(first.parent)), "is a folder")
     assert "where-did-witkoff-go-on-thursday" in fact_ids(first)
 

@@ -175,3 +175,9 @@ def test_a_database_from_a_newer_version_is_refused_in_one_line(tmp_path: Path) 
         connection.execute("PRAGMA user_version = 7")
     connection.close()
     one_line_error(bot(database, "facts", "list"), "newer version of the bot", "schema 7")
+
+
+def test_a_database_path_that_cannot_be_opened_says_what_to_check(tmp_path: Path) -> None:
+    folder = tmp_path / "bot.db"
+    folder.mkdir()
+    one_line_error(bot(folder, "ask", "did russia accept?"), "cannot be opened", "check the path")

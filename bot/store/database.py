@@ -144,7 +144,13 @@ class Database:
         # thread is a daemon. Being cut off mid-write is then the same as a kill, which WAL survives.
         connection._thread.daemon = True
         with explained(path):
-            await connection
+            try:
+                await connection
+            except BaseException:
+                # aiosqlite queues its thread's stop without waiting for it; the stop reports back to this event
+                # loop, which must still be running then (else the thread dies with a traceback on stderr).
+                connection._thread.join(timeout=5)
+                raise
         try:
             connection.row_factory = sqlite3.Row
             database = cls(connection, path)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import json
 import sys
@@ -22,7 +23,9 @@ from bot.cli._common import (
 )
 from bot.core.datafiles import read_source_file
 from bot.core.models import Fact
+from bot.settings import database_location
 from bot.store import FactService, parse_draft
+from bot.store.backend import open_backend
 from bot.store.sqlite_files import database_problems, restore_database
 
 __all__ = ["register"]
@@ -113,6 +116,10 @@ def register(commands: Subcommands, facts: Subcommands) -> None:
     check = db_actions.add_parser("check", help=summary, description=summary)
     add_data_options(check, database=True)
     check.set_defaults(handler=_check)
+    summary = "bring the database's schema up to date, then stop (once per upgrade, before starting the bots)"
+    migrate = db_actions.add_parser("migrate", help=summary, description=summary)
+    add_data_options(migrate, database=True)
+    migrate.set_defaults(handler=_migrate)
     summary = "replace the database with a backup (the bot stopped; the replaced database is kept beside it)"
     restore = db_actions.add_parser("restore", help=summary, description=summary)
     restore.add_argument("backup", type=Path, metavar="BACKUP", help="a file `db backup` wrote")
@@ -277,6 +284,20 @@ def _backup(session: ServiceSession, args: argparse.Namespace) -> int:
     with operator_errors(f"cannot write the backup to {args.path}"):
         session.run(session.service.backup(args.path, replace=args.force))
     print(f"backed up to {args.path}")
+    return 0
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    location = database_location(settings)
+
+    async def migrate() -> None:
+        database = await open_backend(settings)  # migrates, under a lock other processes wait for
+        await database.close()
+
+    with operator_errors(f"cannot migrate {location}"):
+        asyncio.run(migrate())
+    print(f"{location} is at the latest schema")
     return 0
 
 

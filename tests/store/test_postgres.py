@@ -139,7 +139,7 @@ def test_db_restore_with_postgresql_points_to_pg_restore_in_one_line(settings: S
 
 @postgresql_only
 async def test_a_read_only_server_still_answers_unrecorded_and_refuses_changes(
-    service: FactService, settings: Settings, caplog: pytest.LogCaptureFixture
+    service: FactService, settings: Settings
 ) -> None:
     assert settings.database_url is not None
     url = settings.database_url.get_secret_value()
@@ -156,6 +156,5 @@ async def test_a_read_only_server_still_answers_unrecorded_and_refuses_changes(
         await connection.close()
     record = await service.ask("did russia accept?")
     assert record.result.fact is not None and record.asked_id is None
-    assert "is read-only" in caplog.text
     with pytest.raises(ReadOnlyDatabaseError, match="point DATABASE_URL at the primary"):
         await service.add_fact(draft(), "mod")

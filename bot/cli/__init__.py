@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from bot.cli import admin, answering, benchmarking, datacheck, evaluating, running
+from bot.cli import admin, answering, benchmarking, calibrating, datacheck, evaluating, running
 from bot.cli._common import CommandError
 from bot.settings import SettingsError
 
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     datacheck.register(facts_actions)
     admin.register(commands, facts_actions)
     evaluating.register(commands)
+    calibrating.register(commands)
     running.register(commands)
     benchmarking.register(commands)
     return parser

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from bot.core.datafiles import DataFileError
+from bot.core.decision import CalibrationError
 from bot.core.engine import Engine
 from bot.core.lexicon import LexiconError
 from bot.settings import Settings, load_settings
@@ -75,6 +76,8 @@ def engine_from_args(args: argparse.Namespace) -> Engine:
         return Engine.from_data(settings.facts_dir, settings.seeds_dir)
     except (DataFileError, LexiconError) as error:
         raise data_error(error) from error
+    except CalibrationError as error:
+        raise CommandError(str(error)) from error
 
 
 class ServiceSession:

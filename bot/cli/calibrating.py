@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.cli._common import CommandError, Subcommands, add_data_options, engine_from_args
 from bot.core.calibration import fit_calibration, synthetic_out_of_scope
-from bot.core.decision import DECISION_FILE, FEATURES, Calibration
+from bot.core.decision import ANSWER_FEATURES, DECISION_FILE, FEATURES, Calibration
 from bot.core.evaluation import EvalCase, load_cases
 from bot.settings import PROJECT_ROOT
 
@@ -67,14 +67,22 @@ def _toml(calibration: Calibration, provenance: str) -> str:
         "# The answer / offer / refuse decision (bot/core/decision.py), fitted by `python -m bot calibrate`.",
         f"# {at}: {provenance}",
         "# Reviewed like the facts: refit after changing the features, the facts or the question sets.",
-        f"bias = {calibration.bias}",
         f"answer = {calibration.answer}",
         f"margin = {calibration.margin}",
         f"offer = {calibration.offer}",
         f"suggest = {calibration.suggest}",
         f"related = {calibration.related}",
         "",
-        "[weights]",
-        *(f"{name} = {calibration.weights[name]}" for name in FEATURES),
+        "# Orders the candidate facts: the probability that each answers the question.",
+        "[ranking]",
+        f"bias = {calibration.ranking.bias}",
+        "[ranking.weights]",
+        *(f"{name} = {calibration.ranking.weights[name]}" for name in FEATURES),
+        "",
+        "# Whether the first candidate answers: its features and its lead over the second.",
+        "[answering]",
+        f"bias = {calibration.answering.bias}",
+        "[answering.weights]",
+        *(f"{name} = {calibration.answering.weights[name]}" for name in ANSWER_FEATURES),
     ]
     return "\n".join(lines) + "\n"

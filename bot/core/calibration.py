@@ -1,10 +1,11 @@
 """Fitting the decision (see :mod:`bot.core.decision`) on labelled questions.
 
-Each question is read by the engine exactly as when it is asked; every candidate fact becomes one example, labelled
-1 when it answers the question (its first quote holds a gold phrase) and 0 otherwise (every candidate of an
-out-of-scope question is 0). A logistic model is fitted to those examples by Newton's method, then the answer
-threshold is the one that costs least on the questions: an out-of-scope question answered costs
-:data:`FALSE_ANSWER_COST` in-scope questions left unanswered.
+Each question is read by the engine exactly as when it is asked. The ranking model is fitted on every candidate
+fact, labelled 1 when it answers the question (its first quote holds a gold phrase) and 0 otherwise (every candidate
+of an out-of-scope question is 0). The answering model is then fitted on each question's first candidate under that
+ranking, labelled by whether it is right: the decision it makes. Both are logistic regressions fitted by Newton's
+method. The thresholds are those that cost least on the questions: an out-of-scope question answered costs
+:data:`FALSE_ANSWER_COST` in-scope questions left unanswered (and offered their facts).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.decision import FEATURES, Calibration, Evidence
+from bot.core.decision import ANSWER_FEATURES, FEATURES, Calibration, Evidence, Logistic
 from bot.core.engine import Engine
 from bot.core.evaluation import EvalCase, supports
 
@@ -131,59 +132,85 @@ def _fit_logistic(features: npt.NDArray[np.float64], labels: npt.NDArray[np.floa
     return theta
 
 
-def _outcomes(questions: Sequence[_Question], calibration: Calibration) -> tuple[int, int, int]:
-    """(right, wrong, false answers) when the questions are decided by ``calibration``."""
-    right = wrong = false = 0
+@dataclass(frozen=True)
+class _Decided:
+    """A question's first candidate under the ranking model, as the answering model sees it."""
+
+    in_scope: bool
+    right: bool
+    features: tuple[float, ...]  # the first candidate's features and its lead
+    lead: float
+
+
+def _first_candidates(questions: Sequence[_Question], ranking: Logistic) -> list[_Decided]:
+    decided = []
     for question in questions:
         if not question.evidence:
             continue
         ranked = sorted(
-            ((calibration.probability(item), number) for number, item in enumerate(question.evidence)), reverse=True
+            ((ranking.probability(FEATURES, item.values), number) for number, item in enumerate(question.evidence)),
+            reverse=True,
         )
-        best_probability, best = ranked[0]
-        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
-        if best_probability < calibration.answer or best_probability - runner_up <= calibration.margin:
+        lead = ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)
+        best = ranked[0][1]
+        features = (*question.evidence[best].values, lead)
+        decided.append(_Decided(question.in_scope, question.labels[best], features, lead))
+    return decided
+
+
+def _outcomes(decided: Sequence[_Decided], answering: Logistic, answer: float, margin: float) -> tuple[int, int, int]:
+    """(right, wrong, false answers) when first candidates are answered at ``answer`` with a lead over ``margin``."""
+    right = wrong = false = 0
+    for question in decided:
+        if answering.probability(ANSWER_FEATURES, question.features) < answer or question.lead <= margin:
             continue
         if not question.in_scope:
             false += 1
-        elif question.labels[best]:
+        elif question.right:
             right += 1
         else:
             wrong += 1
     return right, wrong, false
 
 
+def _logistic(names: Sequence[str], rows: Sequence[Sequence[float]], labels: Sequence[bool]) -> Logistic:
+    theta = _fit_logistic(np.array(rows, dtype=np.float64), np.array(labels, dtype=np.float64))
+    weights = {name: round(float(value), 4) for name, value in zip(names, theta[1:], strict=True)}
+    return Logistic(bias=round(float(theta[0]), 4), weights=weights)
+
+
 def fit_calibration(engine: Engine, cases: Sequence[EvalCase]) -> CalibrationReport:
     """Fit the decision to ``cases`` (in scope with gold phrases, and out of scope) as ``engine`` reads them."""
     questions = _questions(engine, cases)
     rows = [item.values for question in questions for item in question.evidence]
-    labels = [float(label) for question in questions for label in question.labels]
-    theta = _fit_logistic(np.array(rows, dtype=np.float64), np.array(labels, dtype=np.float64))
-    weights = {name: round(float(value), 4) for name, value in zip(FEATURES, theta[1:], strict=True)}
-    draft = Calibration(
-        bias=round(float(theta[0]), 4), weights=weights, answer=0.5, margin=0.0, offer=0.2, suggest=0.0, related=0
-    )
+    ranking = _logistic(FEATURES, rows, [label for question in questions for label in question.labels])
+    decided = _first_candidates(questions, ranking)
+    answering = _logistic(ANSWER_FEATURES, [q.features for q in decided], [q.right for q in decided])
 
     def cost(answer: float, margin: float) -> tuple[float, float, float]:
-        right, wrong, false = _outcomes(questions, draft.model_copy(update={"answer": answer, "margin": margin}))
+        right, wrong, false = _outcomes(decided, answering, answer, margin)
         return -right + WRONG_ANSWER_COST * wrong + FALSE_ANSWER_COST * false, answer, margin
 
     # The cheapest pair; among equals, the more cautious (higher threshold, then wider margin).
-    _, answer, margin = min(cost(step / 100, lead / 100) for step in range(20, 96) for lead in range(0, 31, 5))
-    in_scope = [question for question in questions if question.in_scope and question.evidence]
-    best_probability = sorted(max(map(draft.probability, q.evidence)) for q in in_scope)
-    best_similarity = sorted(max(item.feature("semantic") for item in q.evidence) for q in in_scope)
-    cut = int(len(in_scope) * (1 - _OFFERED_SHARE))
-    calibration = draft.model_copy(
-        update={
-            "answer": answer,
-            "margin": margin,
-            "offer": round(answer * _OFFER_SHARE_OF_ANSWER, 4),
-            "suggest": round(min(best_probability[cut], answer * _OFFER_SHARE_OF_ANSWER), 4),
-            "related": round(best_similarity[cut], 4),
-        }
+    _, answer, margin = min(
+        (cost(step / 100, lead / 100) for step in range(20, 96) for lead in range(0, 16, 5)),
+        key=lambda found: (found[0], -found[1], -found[2]),
     )
-    right, wrong, false = _outcomes(questions, calibration)
+    in_scope = [question for question in decided if question.in_scope]
+    confidence = sorted(answering.probability(ANSWER_FEATURES, q.features) for q in in_scope)
+    similarity = sorted(q.features[FEATURES.index("semantic")] for q in in_scope)
+    cut = int(len(in_scope) * (1 - _OFFERED_SHARE))
+    offer = round(answer * _OFFER_SHARE_OF_ANSWER, 4)
+    calibration = Calibration(
+        ranking=ranking,
+        answering=answering,
+        answer=answer,
+        margin=margin,
+        offer=offer,
+        suggest=round(min(confidence[cut], offer), 4),
+        related=round(similarity[cut], 4),
+    )
+    right, wrong, false = _outcomes(decided, answering, answer, margin)
     return CalibrationReport(
         calibration,
         len(rows),

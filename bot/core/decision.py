@@ -20,14 +20,17 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
+    "ANSWER_FEATURES",
     "DECISION_FILE",
     "FEATURES",
     "Calibration",
     "CalibrationError",
     "Candidate",
     "Evidence",
+    "Logistic",
     "Match",
     "MatchStatus",
+    "Traits",
     "decide",
     "gather_evidence",
     "load_calibration",
@@ -41,8 +44,12 @@ FEATURES = (
     "semantic_lead",  # that similarity less the best other candidate's
     "agreement",  # 1 when it leads both rankings, 0.5 when it leads one, else 0
     "unknown",  # the share of the question's weight in words no fact holds (a question-wide figure)
+    "coverage",  # the lexical score scaled to the whole question: lexical * (1 - unknown)
+    "untold",  # 1 when the question asks for a kind of answer no fact gives (a personal detail, say), else 0
     "specific",  # how many known content words the question has, up to four, as a share of four
 )
+# The answering model's: the first candidate's features and how far its ranking probability leads the second's.
+ANSWER_FEATURES = (*FEATURES, "lead")
 _SPECIFIC_WORDS = 4
 # The fitted decision, shipped with the code it was fitted for (``python -m bot calibrate`` writes it).
 DECISION_FILE = Path(__file__).with_name("decision.toml")
@@ -91,20 +98,37 @@ class CalibrationError(ValueError):
     """The decision's data file is missing or invalid; the message says which and how to refit it."""
 
 
-class Calibration(BaseModel):
-    """The fitted decision: a logistic model over :data:`FEATURES` and the probabilities that decide.
-
-    ``answer``: the best fact is answered at this probability or above, when it leads the next by ``margin`` (two
-    facts that fit alike are offered, not guessed between). ``offer``: below ``answer``, the close
-    facts are offered as "did you mean" at this or above. ``suggest``: below ``offer``, close facts are still
-    suggested when the best has this probability or its semantic similarity is at least ``related``; under both,
-    the question is refused without suggestions (clearly off-topic).
-    """
+class Logistic(BaseModel):
+    """A logistic model: a bias and a weight per named feature."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     bias: float
     weights: dict[str, float]
+
+    def probability(self, names: Sequence[str], values: Sequence[float]) -> float:
+        """The model's probability for these feature ``values`` (named by ``names``, in order)."""
+        weights = self.weights
+        total = self.bias + math.fsum(weights[name] * value for name, value in zip(names, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, total))))
+
+
+class Calibration(BaseModel):
+    """The fitted decision: two logistic models and the probabilities that decide.
+
+    ``ranking`` (over :data:`FEATURES`) orders the candidate facts: the probability that each answers the question.
+    ``answering`` (over :data:`ANSWER_FEATURES`: the first candidate's features and its lead over the second) gives
+    the probability that the first candidate is the right answer. It is answered at ``answer`` or above, unless the
+    second is within ``margin`` of it (two facts that fit alike are offered, not guessed between). Below ``answer``,
+    the close facts are offered as "did you mean" at ``offer`` or above; below that, they are still suggested when
+    the probability is at least ``suggest`` or the closest semantic similarity at least ``related``. Under both, the
+    question is refused without suggestions (clearly off-topic).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ranking: Logistic
+    answering: Logistic
     answer: float = Field(gt=0, lt=1)
     margin: float = Field(ge=0, lt=1)
     offer: float = Field(gt=0, lt=1)
@@ -113,19 +137,23 @@ class Calibration(BaseModel):
 
     @model_validator(mode="after")
     def _complete(self) -> Calibration:
-        if set(self.weights) != set(FEATURES):
-            raise ValueError(f"weights must name exactly the features {', '.join(FEATURES)}")
+        for name, model, features in (
+            ("ranking", self.ranking, FEATURES),
+            ("answering", self.answering, ANSWER_FEATURES),
+        ):
+            if set(model.weights) != set(features):
+                raise ValueError(f"{name} weights must name exactly the features {', '.join(features)}")
         if not self.suggest <= self.offer <= self.answer:
             raise ValueError("the probabilities must keep suggest <= offer <= answer")
         return self
 
-    def probability(self, evidence: Evidence) -> float:
-        """The probability that the candidate answers the question."""
-        weights = self.weights
-        total = self.bias + math.fsum(
-            weights[name] * value for name, value in zip(FEATURES, evidence.values, strict=True)
-        )
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, total))))
+    def rank_probability(self, evidence: Evidence) -> float:
+        """The probability that the candidate answers the question (to order candidates)."""
+        return self.ranking.probability(FEATURES, evidence.values)
+
+    def answer_probability(self, best: Evidence, lead: float) -> float:
+        """The probability that ``best``, leading the next candidate's rank probability by ``lead``, is right."""
+        return self.answering.probability(ANSWER_FEATURES, (*best.values, lead))
 
 
 def load_calibration(path: Path) -> Calibration:
@@ -142,18 +170,29 @@ def load_calibration(path: Path) -> Calibration:
         ) from error
 
 
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What describes the question itself, whatever the candidate: the share of its weight in words no fact holds,
+    how many known content words it has, and whether it asks for a kind of answer no fact gives (a personal
+    detail, say)."""
+
+    unknown: float
+    known_words: int
+    untold: bool = False
+
+
 def gather_evidence(
-    lexical: Sequence[Candidate], semantic: Sequence[tuple[str, float]], unknown: float, known_words: int
+    lexical: Sequence[Candidate], semantic: Sequence[tuple[str, float]], traits: Traits
 ) -> list[Evidence]:
     """The evidence for every fact either ranking put forward: ``lexical`` scores (0-100) over the question's known
-    words and ``semantic`` similarities, each best first; ``unknown`` and ``known_words`` describe the question.
-    A fact one ranking did not return counts as scoring 0 there, or as similar as the last one it did return."""
+    words and ``semantic`` similarities, each best first. A fact one ranking did not return counts as scoring 0
+    there, or as similar as the last one it did return."""
     lexical_scores = {c.fact_id: c.score / 100.0 for c in lexical}
     similarities = dict(semantic)
     floor = min(similarities.values(), default=0.0)
     lexical_top = lexical[0].fact_id if lexical else None
     semantic_top = semantic[0][0] if semantic else None
-    specific = min(known_words, _SPECIFIC_WORDS) / _SPECIFIC_WORDS
+    specific = min(traits.known_words, _SPECIFIC_WORDS) / _SPECIFIC_WORDS
     found = []
     for fact_id in dict.fromkeys([*(c.fact_id for c in lexical), *(fact for fact, _ in semantic)]):
         score = lexical_scores.get(fact_id, 0.0)
@@ -161,7 +200,17 @@ def gather_evidence(
         other_score = max((v for k, v in lexical_scores.items() if k != fact_id), default=0.0)
         other_similarity = max((v for k, v in similarities.items() if k != fact_id), default=floor)
         agreement = ((fact_id == lexical_top) + (fact_id == semantic_top)) / 2
-        values = (score, score - other_score, similarity, similarity - other_similarity, agreement, unknown, specific)
+        values = (
+            score,
+            score - other_score,
+            similarity,
+            similarity - other_similarity,
+            agreement,
+            traits.unknown,
+            score * (1.0 - traits.unknown),
+            float(traits.untold),
+            specific,
+        )
         found.append(Evidence(fact_id, values))
     return found
 
@@ -170,22 +219,26 @@ def decide(
     evidence: Sequence[Evidence], off_topic: tuple[str, ...], calibration: Calibration, offered: int = 3
 ) -> Match:
     """Answer the most probable fact when the calibration allows, else offer up to ``offered`` close facts, else
-    refuse. A question naming something the article never mentions (``off_topic``) is never answered."""
+    refuse. A question naming something the article never mentions (``off_topic``) is never answered. The first
+    candidate's score is the probability that it answers (0-100), the others' their ranking probability."""
     scored = sorted(
-        ((calibration.probability(item), item) for item in evidence), key=lambda pair: (-pair[0], pair[1].fact_id)
+        ((calibration.rank_probability(item), item) for item in evidence), key=lambda pair: (-pair[0], pair[1].fact_id)
     )
-    ranked = tuple(Candidate(item.fact_id, round(100.0 * p, 1)) for p, item in scored)
     if not scored:
         return Match(MatchStatus.NO_MATCH, None, (), off_topic)
-    best_probability = scored[0][0]
+    lead = scored[0][0] - (scored[1][0] if len(scored) > 1 else 0.0)
+    confidence = calibration.answer_probability(scored[0][1], lead)
+    ranked = (
+        Candidate(scored[0][1].fact_id, round(100.0 * confidence, 1)),
+        *(Candidate(item.fact_id, round(100.0 * p, 1)) for p, item in scored[1:]),
+    )
     if off_topic:
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered], off_topic)
-    runner_up = scored[1][0] if len(scored) > 1 else 0.0
-    if best_probability >= calibration.answer and best_probability - runner_up > calibration.margin:
+    if confidence >= calibration.answer and lead > calibration.margin:
         return Match(MatchStatus.ANSWERED, ranked[0], ranked[: offered + 1])
-    if best_probability >= calibration.offer and len(ranked) > 1:
+    if confidence >= calibration.offer and len(ranked) > 1:
         return Match(MatchStatus.AMBIGUOUS, None, ranked[:offered])
     closest = max(item.feature("semantic") for item in evidence)
-    if best_probability >= calibration.suggest or closest >= calibration.related:
+    if confidence >= calibration.suggest or closest >= calibration.related:
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered])
     return Match(MatchStatus.NO_MATCH, None, ())

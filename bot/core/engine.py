@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from bot.core.chatter import is_usage_request, strip_mentions
+from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.decision import (
     DECISION_FILE,
     Calibration,
     Evidence,
     MatchStatus,
+    Traits,
     decide,
     gather_evidence,
     load_calibration,
@@ -187,7 +188,7 @@ class Engine:
         """What the engine makes of ``question`` before deciding: the evidence for each candidate fact."""
         question = " ".join(question.split())[:ASK_MAX]
         content = strip_mentions(question)
-        if is_usage_request(content):
+        if is_usage_request(content) or is_instruction(content):
             return Reading(question, usage=True)
         off_topic = tuple(self.lexicon.off_topic_names(raw_tokens(content)))
         query = self._lexical.prepare(content, known_only=True)
@@ -195,7 +196,9 @@ class Engine:
         semantic = self.semantic_rank(content, _CANDIDATES)
         unknown = 1.0 if query is None else query.unknown
         known_words = 0 if query is None else len(query.tokens)
-        return Reading(question, False, off_topic, tuple(gather_evidence(lexical, semantic, unknown, known_words)))
+        traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
+        evidence = gather_evidence(lexical, semantic, traits)
+        return Reading(question, False, off_topic, tuple(evidence))
 
     def semantic_rank(self, question: str, limit: int) -> list[tuple[str, float]]:
         """The facts whose texts are closest in meaning to ``question``: (fact id, cosine similarity), best first."""

@@ -372,6 +372,14 @@ class LexicalIndex:
             weights, tokens = known, list(known)
         return Query(set(tokens), weights, sum(weights.values()), " ".join(tokens), unknown)
 
+    def untold_kinds(self, question: str) -> set[str]:
+        """The kinds of answer ``question`` asks for (the lexicon's entities that are not names: a number, a time,
+        a personal detail) that no indexed fact gives."""
+        kinds = self._lexicon.entities - self._lexicon.names
+        return {
+            token for token in self.tokens(question, correct=True) if token in kinds and token not in self._postings
+        }
+
     def rank(self, question: str, limit: int = 5, floor: float = 0.0) -> list[Candidate]:
         """The best ``limit`` facts for ``question`` with their scores, best first.
 

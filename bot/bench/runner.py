@@ -12,10 +12,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.bench.cluster import ClusterOptions, measure_deployments
 from bot.bench.coldstart import measure_cold_ask
 
 __all__ = ["BenchOptions", "machine", "machine_speed", "run_bench", "targets"]
@@ -32,6 +33,7 @@ class BenchOptions:
     seed: int = 1
     cold_runs: int = 5
     load_runs: int = 3
+    deployments: ClusterOptions | None = field(default_factory=ClusterOptions)
 
 
 def machine() -> dict[str, Any]:
@@ -122,6 +124,8 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) ->
         "bases": bases,
         "cold_ask": measure_cold_ask(options.cold_runs),
     }
+    if options.deployments is not None:
+        report["deployments"] = measure_deployments(options.deployments, progress)
     report["targets"] = targets(report)
     return report
 

@@ -7,8 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.cli import admin, answering, benchmarking, calibrating, datacheck, evaluating, running
-from bot.cli._common import CommandError
-from bot.settings import SettingsError
+from bot.cli._common import error_text
+from bot.core.problems import ProblemsError
 
 __all__ = ["build_parser", "main"]
 
@@ -37,8 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.handler(args)
-    except (CommandError, SettingsError) as error:
-        print(f"error: {error}", file=sys.stderr)
+    except ProblemsError as error:  # every refusal, from the settings to the database, in one place
+        print(error_text(error), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

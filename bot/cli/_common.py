@@ -10,20 +10,18 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from bot.core.datafiles import DataFileError
-from bot.core.decision import CalibrationError
 from bot.core.engine import Engine
-from bot.core.lexicon import LexiconError
+from bot.core.problems import ProblemsError
 from bot.settings import Settings, load_settings
-from bot.store import FactService, ModerationError, SyncError, open_service
+from bot.store import FactService, open_service
 
 __all__ = [
     "CommandError",
     "ServiceSession",
     "Subcommands",
     "add_data_options",
-    "data_error",
     "engine_from_args",
+    "error_text",
     "operator_errors",
     "service_session",
     "settings_from_args",
@@ -32,8 +30,11 @@ __all__ = [
 T = TypeVar("T")
 
 
-class CommandError(RuntimeError):
+class CommandError(ProblemsError):
     """A command cannot go on; the message tells the user what to fix."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
 
 
 class Subcommands(Protocol):
@@ -63,21 +64,16 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return settings.model_copy(update=overrides) if overrides else settings
 
 
-def data_error(error: DataFileError | LexiconError | SyncError) -> CommandError:
-    """The command error for invalid data files, listing every problem."""
-    problems = "\n  ".join(error.problems)
-    return CommandError(f"the data files are invalid (run `python -m bot facts check`):\n  {problems}")
+def error_text(error: ProblemsError) -> str:
+    """How the command line reports a refusal: ``error:``, what could not be done, then each problem."""
+    heading = f"{error.heading}:\n  " if error.heading else ""
+    return "error: " + heading + "\n  ".join(error.problems)
 
 
 def engine_from_args(args: argparse.Namespace) -> Engine:
-    """The engine over the curated data files, or CommandError listing every problem in them."""
+    """The engine over the curated data files (DataFileError or LexiconError listing every problem in them)."""
     settings = settings_from_args(args)
-    try:
-        return Engine.from_data(settings.facts_dir, settings.seeds_dir)
-    except (DataFileError, LexiconError) as error:
-        raise data_error(error) from error
-    except CalibrationError as error:
-        raise CommandError(str(error)) from error
+    return Engine.from_data(settings.facts_dir, settings.seeds_dir)
 
 
 class ServiceSession:
@@ -94,29 +90,22 @@ class ServiceSession:
 
 @contextmanager
 def operator_errors(failed: str) -> Iterator[None]:
-    """Failures an operator can fix (data files, the database, the file system) as one-line CommandErrors;
-    ``failed`` says what could not be done."""
+    """Failures of the database or the file system as one-line CommandErrors; ``failed`` says what could not be
+    done. (Refusals, ProblemsError, already say it and pass through.)"""
     try:
         yield
-    except (DataFileError, LexiconError, SyncError) as error:
-        raise data_error(error) from error
     except (OSError, sqlite3.Error) as error:
         raise CommandError(f"{failed}: {error}") from error
 
 
 @contextmanager
 def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
-    """The fact service over the database the options name, closed when the block ends however it ends.
-
-    A change the service refuses (ModerationError) becomes a CommandError carrying its reasons.
-    """
+    """The fact service over the database the options name, closed when the block ends however it ends."""
     settings = settings_from_args(args)
     with asyncio.Runner() as runner:
         with operator_errors(f"cannot open the database {settings.database_path}"):
             service = runner.run(open_service(settings))
         try:
             yield ServiceSession(runner, service)
-        except ModerationError as error:
-            raise CommandError(str(error)) from error
         finally:
             runner.run(service.close())

@@ -1,5 +1,5 @@
 """Moderation and curation commands over FactService: ``facts add|edit|remove|restore|alias|history|export``,
-``sources add``, ``unanswered`` and ``db backup|check``."""
+``sources add``, ``unanswered`` and ``db backup|check|restore``."""
 
 from __future__ import annotations
 
@@ -11,10 +11,19 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.cli._common import CommandError, ServiceSession, Subcommands, add_data_options, service_session
+from bot.cli._common import (
+    CommandError,
+    ServiceSession,
+    Subcommands,
+    add_data_options,
+    operator_errors,
+    service_session,
+    settings_from_args,
+)
 from bot.core.datafiles import read_source_file
 from bot.core.models import Fact
 from bot.store import FactService, parse_draft
+from bot.store.sqlite_files import restore_database
 
 __all__ = ["register"]
 
@@ -42,6 +51,9 @@ def _command(
 def _run(handler: Handler, args: argparse.Namespace) -> int:
     with service_session(args) as session:
         return handler(session, args)
+
+
+_FACT_OPTIONS = ("question", "answer", "quote", "speaker", "source", "alias", "tag")
 
 
 def _add_fact_options(parser: argparse.ArgumentParser) -> None:
@@ -91,8 +103,14 @@ def register(commands: Subcommands, facts: Subcommands) -> None:
     database = commands.add_parser("db", help="maintain the database")
     db_actions = database.add_subparsers(dest="db_command", required=True, metavar="ACTION")
     backup = _command(db_actions, "backup", _backup, "copy the database while it is in use")
-    backup.add_argument("path", type=Path, metavar="PATH")
+    backup.add_argument("path", type=Path, metavar="PATH", help="a new file (an existing one only with --force)")
+    backup.add_argument("--force", action="store_true", help="replace PATH if it exists (never the database itself)")
     _command(db_actions, "check", _check, "run SQLite's integrity and foreign key checks")
+    summary = "replace the database with a backup (the bot stopped; the replaced database is kept beside it)"
+    restore = db_actions.add_parser("restore", help=summary, description=summary)
+    restore.add_argument("backup", type=Path, metavar="BACKUP", help="a file `db backup` wrote")
+    add_data_options(restore, database=True)
+    restore.set_defaults(handler=_restore_database)
 
 
 def _listing_options(parser: argparse.ArgumentParser) -> None:
@@ -173,6 +191,11 @@ def _add(session: ServiceSession, args: argparse.Namespace) -> int:
 
 
 def _edit(session: ServiceSession, args: argparse.Namespace) -> int:
+    if all(getattr(args, option) is None for option in _FACT_OPTIONS):
+        raise CommandError(
+            "give at least one change: --question, --answer, --quote, --speaker, --source, --alias or --tag "
+            '(e.g. --answer "Not clearly.")'
+        )
     service = session.service
     current = session.run(service.get_fact(args.fact_id))
     draft = parse_draft(_fields(args, service, current))
@@ -241,11 +264,19 @@ def _unanswered(session: ServiceSession, args: argparse.Namespace) -> int:
 
 
 def _backup(session: ServiceSession, args: argparse.Namespace) -> int:
-    try:
-        session.run(session.service.backup(args.path))
-    except OSError as error:
-        raise CommandError(f"cannot write the backup to {args.path}: {error}") from error
+    with operator_errors(f"cannot write the backup to {args.path}"):
+        session.run(session.service.backup(args.path, replace=args.force))
     print(f"backed up to {args.path}")
+    return 0
+
+
+def _restore_database(args: argparse.Namespace) -> int:
+    database = settings_from_args(args).database_path
+    with operator_errors(f"cannot restore {database} from {args.backup}"):
+        kept = restore_database(database, args.backup)
+    print(f"restored {database} from {args.backup}; it passes the integrity check")
+    if kept is not None:
+        print(f"the database it replaced is kept as {kept} (delete it when no longer needed)")
     return 0
 
 

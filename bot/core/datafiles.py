@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
+from bot.core.problems import ProblemsError
 
 __all__ = [
     "DataFileError",
@@ -27,12 +28,10 @@ FACTS_GLOB = "*.toml"
 LEXICON_FILE = "lexicon.toml"
 
 
-class DataFileError(ValueError):
+class DataFileError(ProblemsError):
     """One or more data files are invalid; ``problems`` names each file, fact and fix."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+    heading = "the data files are invalid (run `python -m bot facts check`)"
 
 
 def format_validation_error(error: ValidationError) -> list[str]:

@@ -19,6 +19,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.core.problems import ProblemsError
+
 __all__ = [
     "ANSWER_FEATURES",
     "DECISION_FILE",
@@ -94,8 +96,10 @@ class Evidence:
         return self.values[FEATURES.index(name)]
 
 
-class CalibrationError(ValueError):
-    """The decision's data file is missing or invalid; the message says which and how to refit it."""
+class CalibrationError(ProblemsError):
+    """The decision's data file is missing or invalid; the problem says which and how to refit it."""
+
+    heading = "The decision file is invalid"
 
 
 class Logistic(BaseModel):
@@ -162,11 +166,11 @@ def load_calibration(path: Path) -> Calibration:
         return Calibration.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
     except OSError as error:
         raise CalibrationError(
-            f"{path}: cannot read the decision file ({error.strerror}); refit it with `python -m bot calibrate`"
+            [f"{path}: cannot read the decision file ({error.strerror}); refit it with `python -m bot calibrate`"]
         ) from error
     except (tomllib.TOMLDecodeError, ValidationError) as error:
         raise CalibrationError(
-            f"{path}: invalid decision file ({error}); refit it with `python -m bot calibrate`"
+            [f"{path}: invalid decision file ({error}); refit it with `python -m bot calibrate`"]
         ) from error
 
 

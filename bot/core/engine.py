@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
+
 from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.decision import (
@@ -20,10 +22,20 @@ from bot.core.decision import (
     gather_evidence,
     load_calibration,
 )
+from bot.core.embedding import DIMENSION, Encoder, Vectors, default_encoder
 from bot.core.lexical import IndexState, LexicalIndex
 from bot.core.lexicon import Lexicon, load_lexicon, raw_tokens
 from bot.core.limits import ASK_MAX
 from bot.core.models import Fact, Source
+from bot.core.semantic import (
+    Quantized,
+    SemanticIndex,
+    SemanticMatch,
+    VectorTable,
+    quantize,
+    semantic_texts,
+    text_digest,
+)
 
 __all__ = ["AskResult", "Engine", "Reading", "Suggestion"]
 
@@ -73,6 +85,8 @@ class Engine:
         sources: Iterable[Source],
         facts: Iterable[Fact] = (),
         calibration: Calibration | None = None,
+        *,
+        encoder: Encoder | None = None,
     ) -> None:
         self.lexicon = lexicon
         self._sources = {source.id: source for source in sources}
@@ -80,6 +94,10 @@ class Engine:
         self._topic_counts: Counter[str] = Counter()
         self._lexical = LexicalIndex(lexicon)
         self.calibration = calibration or load_calibration(DECISION_FILE)
+        # The sentence model loads on the first text that needs a vector (see embed_pending), never before.
+        self._encoder = encoder if encoder is not None else default_encoder()
+        self._semantic = SemanticIndex()
+        self._unembedded: dict[str, Fact] = {}  # served facts whose vectors are not in the semantic index yet
         for fact in facts:
             self.put_fact(fact)
 
@@ -91,10 +109,13 @@ class Engine:
         facts: list[Fact],
         state: IndexState,
         calibration: Calibration | None = None,
+        *,
+        encoder: Encoder | None = None,
     ) -> Engine:
-        """The engine ``Engine(lexicon, sources, facts, calibration)`` builds, its index restored from ``state`` (what
-        :meth:`index_state` gave for those facts under that lexicon) instead of analysing the facts again."""
-        engine = cls(lexicon, sources, (), calibration)
+        """The engine ``Engine(lexicon, sources, facts, calibration, encoder)`` builds, its index restored from
+        ``state`` (what :meth:`index_state` gave for those facts under that lexicon) instead of analysing the facts
+        again."""
+        engine = cls(lexicon, sources, (), calibration, encoder=encoder)
         engine.absorb(facts, state)
         return engine
 
@@ -106,6 +127,7 @@ class Engine:
             self._check_sources(fact)
         self._lexical.absorb(facts, state)
         self._facts.update((fact.id, fact) for fact in facts)
+        self._unembedded.update((fact.id, fact) for fact in facts)
         self._topic_counts.update(tag for fact in facts for tag in fact.tags)
 
     @property
@@ -153,6 +175,8 @@ class Engine:
         self._facts[fact.id] = fact
         self._topic_counts.update(fact.tags)
         self._lexical.add(fact)
+        self._semantic.remove(fact.id)
+        self._unembedded[fact.id] = fact
 
     def _check_sources(self, fact: Fact) -> None:
         # Membership per citation: `set - dict.keys()` would walk every registered source on every fact.
@@ -164,6 +188,8 @@ class Engine:
         """Stop serving ``fact_id`` (no-op when absent)."""
         self._forget_topics(self._facts.pop(fact_id, None))
         self._lexical.remove(fact_id)
+        self._semantic.remove(fact_id)
+        self._unembedded.pop(fact_id, None)
 
     def _forget_topics(self, fact: Fact | None) -> None:
         if fact is not None:
@@ -184,9 +210,78 @@ class Engine:
         """Phrasings of different facts the matcher cannot tell apart (see :meth:`LexicalIndex.clashes`)."""
         return self._lexical.clashes()
 
+    # -- meaning -----------------------------------------------------------------------------------------
+
+    @property
+    def encoder(self) -> Encoder:
+        """The sentence model the semantic index is made with."""
+        return self._encoder
+
+    @property
+    def semantic(self) -> SemanticIndex:
+        """The semantic index over the served facts (to measure it; change facts through the engine)."""
+        return self._semantic
+
+    def unembedded_texts(self, *known: VectorTable) -> dict[bytes, str]:
+        """The texts served facts still need vectors for, by digest (see :func:`text_digest`), leaving out those
+        one of ``known`` holds: what :meth:`embed_pending` would encode."""
+        texts: dict[bytes, str] = {}
+        for fact in self._unembedded.values():
+            for _, text in semantic_texts(fact):
+                digest = text_digest(text)
+                if not any(digest in table.rows for table in known):
+                    texts[digest] = text
+        return texts
+
+    def encode_texts(self, texts: dict[bytes, str]) -> VectorTable:
+        """Vectors for ``texts`` (by digest, as :meth:`unembedded_texts` gives them), made by this engine's
+        model; touches nothing the engine serves, so it may run in another thread."""
+        digests = list(texts)
+        return VectorTable(
+            {d: row for row, d in enumerate(digests)}, quantize(self._encoder.encode(list(texts.values())))
+        )
+
+    def embed_pending(self, *known: VectorTable) -> VectorTable:
+        """Put every served fact still without vectors into the semantic index, taking each text's vector from
+        the first of ``known`` that holds it and encoding the others (in batches); returns the vectors encoded,
+        for the caller to keep."""
+        if not self._unembedded:
+            return VectorTable.empty()
+        fresh = self.encode_texts(self.unembedded_texts(*known))
+        tables = [*known, fresh]
+        fact_ids, counts, kinds, rows = [], [], [], []
+        for fact in self._unembedded.values():
+            texts = semantic_texts(fact)
+            fact_ids.append(fact.id)
+            counts.append(len(texts))
+            for kind, text in texts:
+                digest = text_digest(text)
+                table = next(number for number, t in enumerate(tables) if digest in t.rows)
+                kinds.append(kind)
+                rows.append((table, tables[table].rows[digest]))
+        self._semantic.put_many(fact_ids, counts, kinds, _gather(tables, rows))
+        self._unembedded.clear()
+        return fresh
+
+    def embed(self, text: str) -> Vectors:
+        """``text``'s unit vector (384 floats), cleaned as :meth:`ask` cleans a question."""
+        vector: Vectors = self._encoder.encode([_clean(text)])[0]
+        return vector
+
+    def semantic_search(self, vector: Vectors, limit: int) -> list[SemanticMatch]:
+        """The ``limit`` served facts closest in meaning to ``vector`` (from :meth:`embed`), best first, each with
+        its best cosine similarity and which kind of text gave it (see :class:`SemanticMatch`)."""
+        self.embed_pending()
+        return self._semantic.search(vector, limit)
+
+    def semantic_rank(self, question: str, limit: int) -> list[tuple[str, float]]:
+        """The ``limit`` served facts closest in meaning to ``question``, best first: (fact id, cosine similarity
+        in [-1, 1])."""
+        return [(match.fact_id, match.similarity) for match in self.semantic_search(self.embed(question), limit)]
+
     def read(self, question: str) -> Reading:
         """What the engine makes of ``question`` before deciding: the evidence for each candidate fact."""
-        question = " ".join(question.split())[:ASK_MAX]
+        question = _clean(question)
         content = strip_mentions(question)
         if is_usage_request(content) or is_instruction(content):
             return Reading(question, usage=True)
@@ -199,10 +294,6 @@ class Engine:
         traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
         evidence = gather_evidence(lexical, semantic, traits)
         return Reading(question, False, off_topic, tuple(evidence))
-
-    def semantic_rank(self, question: str, limit: int) -> list[tuple[str, float]]:
-        """The facts whose texts are closest in meaning to ``question``: (fact id, cosine similarity), best first."""
-        return []
 
     def ask(self, question: str) -> AskResult:
         """Match ``question`` and return the answer, the close questions, or the usage reply."""
@@ -245,3 +336,21 @@ class Engine:
         found = [] if exact is None else [exact]
         found += (self._facts[s.fact_id] for s in self.complete(text, limit) if s.fact_id != text.strip())
         return found[:limit]
+
+
+def _clean(question: str) -> str:
+    """A question as the engine reads it: whitespace runs as one space, at most ASK_MAX characters."""
+    return " ".join(question.split())[:ASK_MAX]
+
+
+def _gather(tables: list[VectorTable], rows: list[tuple[int, int]]) -> Quantized:
+    """The rows named by (table, row) pairs, in order, as one block."""
+    codes = np.empty((len(rows), DIMENSION), np.int8)
+    scales = np.empty(len(rows), np.float32)
+    which = np.fromiter((table for table, _ in rows), np.intp, len(rows))
+    where = np.fromiter((row for _, row in rows), np.intp, len(rows))
+    for number, table in enumerate(tables):
+        chosen = which == number
+        codes[chosen] = table.vectors.codes[where[chosen]]
+        scales[chosen] = table.vectors.scales[where[chosen]]
+    return Quantized(codes, scales)

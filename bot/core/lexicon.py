@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bot.core.problems import ProblemsError
 from bot.core.text import fold_char
 
 __all__ = [
@@ -169,12 +170,10 @@ def stem(token: str) -> str:
     return token
 
 
-class LexiconError(ValueError):
+class LexiconError(ProblemsError):
     """The lexicon file is invalid; ``problems`` lists every reason."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
+    heading = "the data files are invalid (run `python -m bot facts check`)"
 
 
 class _LexiconFile(BaseModel):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal, TypeVar
@@ -28,6 +28,7 @@ from bot.core.limits import (
     SPEAKER_MAX,
     TAG_PATTERN,
 )
+from bot.core.problems import ProblemsError
 from bot.core.quotes import FoldedSource, QuoteError, locate
 from bot.core.text import collapse_whitespace, fold_text
 
@@ -210,12 +211,8 @@ class Fact(BaseModel):
         )
 
 
-class FactError(ValueError):
+class FactError(ProblemsError):
     """A fact that cannot be accepted; ``problems`` lists every reason, each saying what to fix."""
-
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("; ".join(self.problems))
 
 
 _Model = TypeVar("_Model", bound=BaseModel)

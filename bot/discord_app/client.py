@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 from discord.ext import commands
 
+from bot.discord_app.identify import IdentifyPacer, IdentifySlots, LocalSlots
 from bot.discord_app.safety import NO_MENTIONS
 from bot.discord_app.tree import ReportingTree
-from bot.settings import Settings
+from bot.settings import Settings, Sharding
 from bot.store.service import FactService
 from bot.store.startup import open_service
 
-__all__ = ["EXTENSIONS", "CeasefireBot", "ServiceFactory", "create_bot", "intents"]
+__all__ = ["EXTENSIONS", "CeasefireBot", "ServiceFactory", "ShardedCeasefireBot", "create_bot", "intents"]
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +43,14 @@ def intents() -> discord.Intents:
 class CeasefireBot(commands.Bot):
     """Slash commands and mentions over one :class:`FactService`, opened in :meth:`setup_hook`."""
 
-    def __init__(self, settings: Settings, service_factory: ServiceFactory) -> None:
+    def __init__(self, settings: Settings, service_factory: ServiceFactory, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=intents(),
             allowed_mentions=NO_MENTIONS,
             tree_cls=ReportingTree,
+            **options,
         )
         self.settings = settings
         self._service_factory = service_factory
@@ -88,6 +92,42 @@ class CeasefireBot(commands.Bot):
                 log.info("Fact service closed")
 
 
+class ShardedCeasefireBot(CeasefireBot, commands.AutoShardedBot):
+    """The same bot over several shards (``SHARD_COUNT``), of which this process runs ``SHARD_IDS``; each shard's
+    IDENTIFY waits for its bucket's slot, so every process together stays within Discord's ``max_concurrency``."""
+
+    def __init__(self, settings: Settings, service_factory: ServiceFactory, sharding: Sharding) -> None:
+        super().__init__(
+            settings, service_factory, shard_ids=list(sharding.shard_ids), shard_count=sharding.shard_count
+        )
+        self._pacer: IdentifyPacer | None = None
+        self._pacer_lock = asyncio.Lock()
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait for this shard's IDENTIFY slot (discord.py's own pacing only knows this process)."""
+        await (await self._identify_pacer()).wait_turn(shard_id or 0)
+
+    async def _identify_pacer(self) -> IdentifyPacer:
+        async with self._pacer_lock:
+            if self._pacer is None:
+                # With SHARD_COUNT given discord.py skips GET /gateway/bot, which carries max_concurrency.
+                _, _, limits = await self.http.get_bot_gateway()
+                self._pacer = IdentifyPacer(self._identify_slots(), limits["max_concurrency"])
+                log.info("IDENTIFY pacing: max_concurrency %d", limits["max_concurrency"])
+            return self._pacer
+
+    def _identify_slots(self) -> IdentifySlots:
+        return LocalSlots()
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """One line per shard, so an operator sees every shard of this process come up."""
+        log.info("Shard %d of %s ready", shard_id, self.shard_count)
+
+
 def create_bot(settings: Settings, service_factory: ServiceFactory = open_service) -> CeasefireBot:
-    """An unstarted bot; its ``setup_hook`` (run by ``login``) opens the service and loads the extensions."""
-    return CeasefireBot(settings, service_factory)
+    """An unstarted bot, sharded when the settings say so; its ``setup_hook`` (run by ``login``) opens the
+    service and loads the extensions."""
+    sharding = settings.sharding
+    if sharding is None:
+        return CeasefireBot(settings, service_factory)
+    return ShardedCeasefireBot(settings, service_factory, sharding)

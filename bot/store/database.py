@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import shutil
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+import tempfile
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, cast
@@ -18,10 +21,42 @@ from typing import Any, cast
 import aiosqlite
 
 from bot.store import sql
+from bot.store.errors import DatabaseUnusableError, ReadOnlyDatabaseError
+from bot.store.sqlite_files import check_backup_target, check_problems, target_exists
 
-__all__ = ["Database", "Session"]
+__all__ = ["Database", "Session", "explained", "restore_hint"]
 
 Parameters = Sequence[Any]
+# What SQLite says of a file whose pages are not a database (any more).
+_DAMAGED = ("malformed", "not a database")
+
+
+def restore_hint(path: Path) -> str:
+    """How to bring back the database at ``path`` from a backup."""
+    return f"restore the latest backup with `python -m bot db restore BACKUP --db {path}`"
+
+
+@contextlib.contextmanager
+def explained(path: Path) -> Iterator[None]:
+    """SQLite's errors that an operator fixes outside the bot (a read-only or damaged file) raised as
+    DatabaseUnusableError saying what to do; any other error passes unchanged."""
+    try:
+        yield
+    except sqlite3.DatabaseError as error:
+        message = str(error)
+        if "readonly" in message:
+            raise ReadOnlyDatabaseError(
+                [
+                    f"the database {path} is read-only ({message}), so changes and the question log cannot be saved: "
+                    "make the file and its folder writable by this user (e.g. `chmod u+w`), or work on a copy "
+                    "(`python -m bot db backup COPY`, then --db COPY)"
+                ]
+            ) from error
+        if any(sign in message for sign in _DAMAGED):
+            raise DatabaseUnusableError(
+                [f"the database {path} is damaged ({message}): {restore_hint(path)} (`db check` lists the damage)"]
+            ) from error
+        raise
 
 
 class Session:
@@ -88,8 +123,9 @@ class Database:
         try:
             connection.row_factory = sqlite3.Row
             database = cls(connection, path)
-            for pragma in sql.CONNECTION_PRAGMAS:
-                await database._session.execute(pragma)
+            with explained(path):
+                for pragma in sql.CONNECTION_PRAGMAS:
+                    await database._session.execute(pragma)
             if migrate:
                 await database._migrate()
         except BaseException:
@@ -106,23 +142,25 @@ class Database:
     async def write(self) -> AsyncIterator[Session]:
         """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises."""
         async with self._lock:
-            try:
-                await self._session.execute(sql.BEGIN_IMMEDIATE)
-                yield self._session
-                await self._session.execute(sql.COMMIT)
-            except BaseException:
-                await self._end(sql.ROLLBACK)
-                raise
+            with explained(self.path):
+                try:
+                    await self._session.execute(sql.BEGIN_IMMEDIATE)
+                    yield self._session
+                    await self._session.execute(sql.COMMIT)
+                except BaseException:
+                    await self._end(sql.ROLLBACK)
+                    raise
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Session]:
         """A read transaction: every query in the block sees the same committed snapshot."""
         async with self._lock:
-            try:
-                await self._session.execute(sql.BEGIN_READ)
-                yield self._session
-            finally:
-                await self._end(sql.COMMIT)
+            with explained(self.path):
+                try:
+                    await self._session.execute(sql.BEGIN_READ)
+                    yield self._session
+                finally:
+                    await self._end(sql.COMMIT)
 
     async def _end(self, statement: str) -> None:
         """End the transaction, if one is open, before the lock is released.
@@ -136,45 +174,72 @@ class Database:
     async def data_version(self) -> int:
         """A number that changes whenever another connection commits (``PRAGMA data_version``)."""
         async with self._lock:
-            value: int = await self._session.fetch_value(sql.DATA_VERSION)
+            with explained(self.path):
+                value: int = await self._session.fetch_value(sql.DATA_VERSION)
             return value
 
     async def check(self) -> list[str]:
         """Problems ``integrity_check`` and ``foreign_key_check`` find (an empty list when consistent)."""
         async with self.read() as session:
-            problems = [row[0] for row in await session.fetch_all(sql.INTEGRITY_CHECK) if row[0] != "ok"]
-            problems += [
-                f"row {row['rowid']} of {row['table']} points to a missing row of {row['parent']}"
-                for row in await session.fetch_all(sql.FOREIGN_KEY_CHECK)
-            ]
-        return problems
+            integrity = await session.fetch_all(sql.INTEGRITY_CHECK)
+            return check_problems(integrity, await session.fetch_all(sql.FOREIGN_KEY_CHECK))
 
-    async def backup(self, target: Path) -> None:
+    async def backup(self, target: Path, *, replace: bool = False) -> None:
         """Copy a consistent snapshot to ``target`` while the database stays in use.
 
-        The copy is written beside ``target`` and renamed into place, so ``target`` is never half-written.
+        Refused (DatabaseUnusableError) when ``target`` is this database, a folder, a database with a log beside it
+        (in use, or not closed cleanly), or, unless ``replace``, any existing file. The copy is written to a
+        temporary file beside ``target`` and moved into place only when complete, so ``target`` is never
+        half-written; without ``replace`` the move itself refuses a file that appeared meanwhile.
         """
+        check_backup_target(self.path, target, replace=replace)
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.partial")
-        partial.unlink(missing_ok=True)
-        # The backup runs on the source connection's worker thread, so the target connection must allow it.
-        destination = await aiosqlite.connect(partial, check_same_thread=False)
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        os.close(handle)
+        partial = Path(name)
         try:
-            async with self._lock:
-                await self._connection.backup(destination)
+            shutil.copymode(self.path, partial)  # readable by whoever may read the database, not only its owner
+            # The backup runs on the source connection's worker thread, so the target connection must allow it.
+            destination = await aiosqlite.connect(partial, check_same_thread=False)
+            try:
+                async with self._lock:
+                    with explained(self.path):
+                        await self._connection.backup(destination)
+            finally:
+                await destination.close()
+            if replace:
+                partial.replace(target)
+            else:
+                try:
+                    os.link(partial, target)  # unlike a rename, fails if the target exists
+                except FileExistsError as error:
+                    raise target_exists(target) from error
         finally:
-            await destination.close()
-        partial.replace(target)
+            partial.unlink(missing_ok=True)
 
     async def _migrate(self) -> None:
         async with self.write() as session:
             # Read inside the write transaction: two processes opening a new file migrate it once.
             version: int = await session.fetch_value(sql.USER_VERSION)
             if version > len(sql.MIGRATIONS):
-                raise RuntimeError(
-                    f"{self.path} has schema version {version}, newer than this code knows "
-                    f"({len(sql.MIGRATIONS)}); upgrade the bot"
+                raise DatabaseUnusableError(
+                    [
+                        f"the database {self.path} was written by a newer version of the bot (schema {version}; "
+                        f"this one knows up to {len(sql.MIGRATIONS)}): upgrade the bot (`git pull`, then "
+                        "`make run` installs it), or give --db a database of this version"
+                    ]
                 )
+            if version == 0:
+                # A new database is empty; one with tables but no version of ours is another program's.
+                foreign = [row[0] for row in await session.fetch_all(sql.SELECT_TABLE_NAMES)]
+                if foreign:
+                    raise DatabaseUnusableError(
+                        [
+                            f"{self.path} is not this bot's database (it holds other tables: "
+                            f"{', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); nothing was changed. "
+                            "Give --db (or DATABASE_PATH) a new file or this bot's database"
+                        ]
+                    )
             for number, statements in enumerate(sql.MIGRATIONS[version:], start=version + 1):
                 for statement in statements:
                     await session.execute(statement)

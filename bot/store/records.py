@@ -11,7 +11,7 @@ from operator import itemgetter
 from typing import Any, Generic, Literal, TypeVar
 
 from bot.core.models import Citation, Fact, Provenance, Source, phrasing_key, trusted, trusted_builder
-from bot.core.render import fact_json
+from bot.core.storage import fact_snapshot
 from bot.store import sql
 from bot.store.database import Session
 
@@ -83,8 +83,9 @@ def stamped(fact: Fact, origin: Origin, file: str | None, actor: str, at: dateti
 
 
 def snapshot(record: FactRecord | None) -> dict[str, Any] | None:
-    """The fact as the audit log keeps it: its JSON when served, None when absent or removed."""
-    return fact_json(record.fact) if record is not None and record.served else None
+    """The fact as the audit log keeps it (:func:`bot.core.storage.fact_snapshot`) when served, None when absent or
+    removed."""
+    return fact_snapshot(record.fact) if record is not None and record.served else None
 
 
 def occurrence_of(citation: Citation, source: Source) -> int | None:

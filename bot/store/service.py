@@ -12,7 +12,7 @@ import dataclasses
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +26,7 @@ from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
+from bot.core.problems import ProblemsError
 from bot.core.text import fold_text
 from bot.store import records, sql
 from bot.store.database import Database, Session
@@ -49,12 +50,8 @@ _SLUG_MAX = 40
 _FACT_ID = re.compile(FACT_ID_PATTERN)
 
 
-class ModerationError(ValueError):
+class ModerationError(ProblemsError):
     """A change that cannot be made; ``problems`` lists each reason, saying what is wrong and how to fix it."""
-
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
 
 
 class FactNotFoundError(ModerationError):
@@ -130,6 +127,12 @@ def _slug(question: str) -> str:
 def _printable(text: str | None) -> str | None:
     """``text`` safe to store when it is only a record of what was typed (undecodable characters replaced)."""
     return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
+
+
+def _same(before: FactRecord, after: FactRecord) -> bool:
+    """Whether a change leaves the fact as it was (who changed it and when aside)."""
+    unstamped = after.fact.model_copy(update={"provenance": before.fact.provenance})
+    return unstamped == before.fact and before.served == after.served
 
 
 class FactService:
@@ -266,6 +269,8 @@ class FactService:
 
     async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
         """Add another phrasing that leads to the fact."""
+        if not alias.strip():
+            raise ModerationError(['alias: give the other phrasing to add (it is blank), e.g. "did moscow agree"'])
 
         def aliases(fact: Fact) -> list[str]:
             return [*fact.aliases, alias]
@@ -367,9 +372,10 @@ class FactService:
         ]
         return facts_toml(facts, self._engine.sources)
 
-    async def backup(self, path: Path) -> None:
-        """Write a consistent copy of the database to ``path`` while it stays in use."""
-        await self._database.backup(path)
+    async def backup(self, path: Path, *, replace: bool = False) -> None:
+        """Write a consistent copy of the database to ``path`` while it stays in use; an existing file at ``path``
+        is refused unless ``replace``, and the database itself always (DatabaseUnusableError)."""
+        await self._database.backup(path, replace=replace)
 
     async def check(self) -> list[str]:
         """Whatever SQLite's integrity and foreign key checks find (an empty list when consistent)."""
@@ -394,6 +400,10 @@ class FactService:
             async with self._database.write() as session:
                 at = now()
                 before, after = await build(session, at)
+                if before is not None and _same(before, after):
+                    raise ModerationError(
+                        [f'That changes nothing: fact "{after.fact.id}" already reads like that, so nothing was saved.']
+                    )
                 if after.served:
                     clashes = await records.phrasing_clashes(session, after.fact)
                     if clashes:

@@ -51,6 +51,7 @@ __all__ = [
     "SELECT_SOURCES_OF",
     "SELECT_SOURCE_IDS",
     "SELECT_SYNC_FACTS",
+    "SELECT_TABLE_NAMES",
     "SELECT_UNANSWERED",
     "UPDATE_FACT",
     "UPDATE_SOURCE",
@@ -77,6 +78,8 @@ USER_VERSION = "PRAGMA user_version"
 DATA_VERSION = "PRAGMA data_version"
 INTEGRITY_CHECK = "PRAGMA integrity_check"
 FOREIGN_KEY_CHECK = "PRAGMA foreign_key_check"
+# The tables a database holds (SQLite's own aside): a database without our schema version must hold none.
+SELECT_TABLE_NAMES = "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
 
 
 def set_user_version(version: int) -> str:

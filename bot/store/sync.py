@@ -12,14 +12,13 @@ that a changed source text moves their quotes to where the same words now stand.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 from bot.core.models import Fact, Source
-from bot.core.render import fact_json
+from bot.core.problems import ProblemsError
+from bot.core.storage import curated_fingerprint
 from bot.store.database import Session
 from bot.store.records import (
     FactRecord,
@@ -32,7 +31,7 @@ from bot.store.records import (
     write_audit,
 )
 
-__all__ = ["SYNC_ACTOR", "SyncError", "curated_hash", "sync_curated"]
+__all__ = ["SYNC_ACTOR", "SyncError", "sync_curated"]
 
 SYNC_ACTOR = "curated-sync"
 
@@ -42,20 +41,10 @@ _GONE = "gone"
 log = logging.getLogger(__name__)
 
 
-class SyncError(ValueError):
+class SyncError(ProblemsError):
     """The data files cannot be synced without breaking stored facts; ``problems`` says what to fix."""
 
-    def __init__(self, problems: Iterable[str]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(self.problems))
-
-
-def curated_hash(fact: Fact) -> str:
-    """A fingerprint of a curated fact as its file states it (content, verified spans and file)."""
-    data = fact_json(fact)
-    data["provenance"] = {"file": fact.provenance.file}
-    encoded = json.dumps(data, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(encoded).hexdigest()
+    heading = "the data files cannot be synced into the database"
 
 
 def _needs_applying(stored: FactRecord | None, fingerprint: str) -> bool:
@@ -123,7 +112,7 @@ async def sync_curated(session: Session, sources: Mapping[str, Source], facts: S
     in_files = {fact.id for fact in facts}
     # Only the facts a sync can touch: curated ones, those in the files, and those quoting a source that changed.
     records = await load_sync_records(session, in_files, [source.id for source in moved_sources])
-    fingerprints = {fact.id: curated_hash(fact) for fact in facts}
+    fingerprints = {fact.id: curated_fingerprint(fact) for fact in facts}
     applying = {f.id: f for f in facts if _needs_applying(records.get(f.id), fingerprints[f.id])}
     removing = [
         r.fact.id

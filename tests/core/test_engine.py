@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.core.decision import MatchStatus
+from bot.core.embedding import OnnxEncoder
 from bot.core.engine import Engine
+from bot.core.models import CitationDraft, FactDraft, Provenance, resolve_fact
 
 
 def _counted(engine: Engine) -> dict[str, int]:
@@ -52,3 +54,45 @@ def test_a_chosen_fact_is_answered_with_its_own_score_and_the_other_close_questi
     assert asked.fact == fact and chosen.score == asked.score
     assert all(s.fact_id != fact.id for s in chosen.suggestions) and len(chosen.suggestions) <= 3
     assert curated_engine.choose("no-such-fact") is None
+
+
+def test_semantic_rank_follows_every_change_and_loads_the_model_only_when_asked(curated_engine: Engine) -> None:
+    encoder = OnnxEncoder()
+    engine = Engine(
+        curated_engine.lexicon, curated_engine.sources.values(), curated_engine.facts.values(), encoder=encoder
+    )
+    assert not encoder.loaded  # serving facts needs no vectors until a question does
+    ranked = engine.semantic_rank("has moscow said yes to the truce", 3)
+    assert encoder.loaded and ranked[0][0] == "russia-position" and len(ranked) == 3
+    assert all(-1.0 <= similarity <= 1.0 for _, similarity in ranked)
+
+    draft = FactDraft(
+        question="Which fellowship does the author hold?",
+        answer="He is an Allbritton Journalism Institute fellow.",
+        citations=(
+            CitationDraft(quote="an Allbritton Journalism Institute fellow", speaker="NOTUS", source="notus-ceasefire"),
+        ),
+    )
+    fact = resolve_fact(draft, "author-fellowship", engine.sources, Provenance(origin="moderator"))
+    engine.put_fact(fact)
+    assert engine.semantic_rank("is the reporter part of some journalism programme", 1)[0][0] == "author-fellowship"
+    engine.put_fact(fact.model_copy(update={"question": "Where does the sun rise?", "answer": "In the east."}))
+    assert engine.semantic_rank("where does the sun come up", 1)[0][0] == "author-fellowship"
+    engine.drop_fact(fact.id)
+    assert all(fact_id != fact.id for fact_id, _ in engine.semantic_rank("where does the sun come up", len(engine)))
+    assert len(engine.semantic) == len(engine)
+
+
+def test_vectors_known_already_are_not_encoded_again(curated_engine: Engine) -> None:
+    facts = list(curated_engine.facts.values())
+    first = Engine(curated_engine.lexicon, curated_engine.sources.values(), facts, encoder=OnnxEncoder())
+    made = first.embed_pending()
+    assert len(made) == len(first.unembedded_texts()) + len(made) > 0  # nothing is left to encode
+    encoder = OnnxEncoder()
+    again = Engine(curated_engine.lexicon, curated_engine.sources.values(), facts, encoder=encoder)
+    assert again.unembedded_texts(made) == {}
+    assert len(again.embed_pending(made)) == 0 and encoder.encoded == 0 and not encoder.loaded
+    question = first.embed("did russia accept")
+    assert [m.fact_id for m in again.semantic_search(question, 5)] == [
+        m.fact_id for m in first.semantic_search(question, 5)
+    ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.core.models import Fact
-from bot.core.render import fact_json
+from bot.core.storage import fact_snapshot
 from bot.settings import Settings
 from bot.store import AskRecord, FactService, open_service
 from tests.store.helpers import consistency_problems, draft
@@ -58,5 +58,5 @@ async def test_concurrent_asks_and_writes(service: FactService, settings: Settin
         fact = record.result.fact
         if fact is not None:
             committed = [entry.after for entry in await service.history(fact.id, limit=1000)]
-            assert fact_json(fact) in committed, f"{fact.id} was answered in a version never committed"
+            assert fact_snapshot(fact) in committed, f"{fact.id} was answered in a version never committed"
     assert await consistency_problems(settings.database_path) == []

@@ -13,6 +13,7 @@ import pytest
 
 from bot.store import sql
 from bot.store.database import Database
+from bot.store.errors import DatabaseUnusableError
 
 
 async def test_migrates_an_empty_file_and_rerunning_changes_nothing(tmp_path: Path) -> None:
@@ -53,7 +54,7 @@ async def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bot.db"
     with sqlite3.connect(path) as connection:
         connection.execute(sql.set_user_version(len(sql.MIGRATIONS) + 1))
-    with pytest.raises(RuntimeError, match="newer than this code knows"):
+    with pytest.raises(DatabaseUnusableError, match="written by a newer version of the bot"):
         await Database.open(path)
 
 

@@ -80,7 +80,7 @@ class Asking(commands.Cog, name=ASKING_COG):
         if not question:
             await message.reply(_MENTION_HELP, allowed_mentions=NO_MENTIONS)
             return
-        retry_after = self.limiter.retry_after(message.author.id, message.created_at)
+        retry_after = await self.limiter.retry_after(message.author.id, message.created_at)
         if retry_after is not None:
             await message.reply(cooldown_message(retry_after), allowed_mentions=NO_MENTIONS)
             return
@@ -93,7 +93,7 @@ class Asking(commands.Cog, name=ASKING_COG):
 
     async def answer_fact(self, interaction: discord.Interaction[discord.Client], fact_id: str) -> None:
         """A close question was clicked: answer it for the clicker, privately (others may click too)."""
-        self.limiter.check(interaction)
+        await self.limiter.check(interaction)
         await defer(interaction, ephemeral=True)
         record = await self.bot.service.ask_fact(
             fact_id, asker=actor(interaction.user), channel=_channel(interaction.channel_id)
@@ -114,7 +114,7 @@ class Asking(commands.Cog, name=ASKING_COG):
         await reply(interaction, f"Thanks! I noted that this answer was {verdict}.", ephemeral=True)
 
     async def _answer(self, interaction: Interaction, question: str, *, about: str | None = None) -> None:
-        self.limiter.check(interaction)
+        await self.limiter.check(interaction)
         result, asked_id = await in_time(
             interaction, self._ask(question, interaction.user, interaction.channel_id), ephemeral=False
         )

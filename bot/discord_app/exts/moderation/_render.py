@@ -16,7 +16,7 @@ from bot.store.service import AuditEntry, UnansweredQuestion
 __all__ = ["containing", "fact_choices", "fact_embed", "history_embed", "unanswered_embed"]
 
 # Keys of an audit snapshot that are bookkeeping, not content a moderator changed.
-_BOOKKEEPING = frozenset({"id", "provenance"})
+_BOOKKEEPING = frozenset({"format", "id", "provenance"})
 
 
 def fact_choices(facts: Iterable[Fact]) -> list[discord.app_commands.Choice[str]]:

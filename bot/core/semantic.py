@@ -1,0 +1,283 @@
+"""The semantic index: a few sentence vectors per served fact, searched by cosine similarity to a question.
+
+Vectors are stored as int8 (each row scaled by its own largest component) and scored with SIMD int8 dot
+products (simsimd), a brute-force scan that is exact for the stored vectors. Measured at 100,000 facts on the
+target machine (docs/benchmarks.md): a numpy float32 matrix product needs 16 ms and 146 MB for one vector a
+fact, float16 and int8 through numpy 35-160 ms; simsimd's int8 kernel scans 100,000 rows in 1.5 ms and
+400,000 in 9 ms, at 384 bytes a row. So a fact gets up to :data:`VECTORS_PER_FACT` vectors, within the memory
+budget at 100,000 facts, and no approximate index is needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import numpy.typing as npt
+import simsimd
+
+from bot.core.embedding import DIMENSION, Vectors
+from bot.core.models import Fact
+
+__all__ = [
+    "VECTORS_PER_FACT",
+    "Quantized",
+    "SemanticIndex",
+    "SemanticMatch",
+    "TextKind",
+    "VectorTable",
+    "quantize",
+    "semantic_texts",
+    "text_digest",
+]
+
+# Question, answer, main quote and one alias for a typical fact: 4 x 392 bytes x 100,000 facts = 157 MB.
+VECTORS_PER_FACT = 4
+_LEVELS = 127  # int8 codes span -127..127, symmetric around 0
+_INITIAL_ROWS = 64
+_FREED = -2.0  # the similarity a freed row is given: below any cosine
+
+
+class TextKind(StrEnum):
+    """What a vector was made from."""
+
+    PHRASING = "phrasing"  # the fact's question or one of its aliases: how someone asks
+    EVIDENCE = "evidence"  # its answer or a quote: what the article says
+
+
+_KINDS = tuple(TextKind)
+
+
+def semantic_texts(fact: Fact, limit: int = VECTORS_PER_FACT) -> list[tuple[TextKind, str]]:
+    """The texts of ``fact`` that get a vector, best first: its question, answer and main quote, then its other
+    phrasings and quotes, each distinct text once, at most ``limit``."""
+    quotes = [citation.quote for citation in fact.citations]
+    ordered = [
+        (TextKind.PHRASING, fact.question),
+        (TextKind.EVIDENCE, fact.answer),
+        *((TextKind.EVIDENCE, quote) for quote in quotes[:1]),
+        *((TextKind.PHRASING, alias) for alias in fact.aliases),
+        *((TextKind.EVIDENCE, quote) for quote in quotes[1:]),
+    ]
+    seen: set[str] = set()
+    texts = []
+    for kind, text in ordered:
+        if text not in seen:
+            seen.add(text)
+            texts.append((kind, text))
+    return texts[:limit]
+
+
+def text_digest(text: str) -> bytes:
+    """The key a text's vector is stored under (with the model's id): 16 bytes of BLAKE2b."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+@dataclass(frozen=True, slots=True)
+class Quantized:
+    """Unit vectors as int8 codes, one scale per row: ``vector ~= codes * scale``."""
+
+    codes: npt.NDArray[np.int8]
+    scales: npt.NDArray[np.float32]
+
+    def __len__(self) -> int:
+        return len(self.scales)
+
+    def take(self, rows: Sequence[int] | npt.NDArray[np.intp]) -> Quantized:
+        """These rows, in this order."""
+        return Quantized(self.codes[rows], self.scales[rows])
+
+    @classmethod
+    def join(cls, parts: Iterable[Quantized]) -> Quantized:
+        """The rows of every part, in order."""
+        parts = list(parts)
+        if not parts:
+            return cls(np.zeros((0, DIMENSION), np.int8), np.zeros(0, np.float32))
+        return cls(np.concatenate([p.codes for p in parts]), np.concatenate([p.scales for p in parts]))
+
+
+def quantize(vectors: Vectors) -> Quantized:
+    """``vectors`` (rows of floats) as int8 codes and per-row scales."""
+    largest = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0, np.float32)
+    scales = np.where(largest > 0, largest / _LEVELS, 1.0).astype(np.float32)
+    codes = np.clip(np.rint(vectors / scales[:, None]), -_LEVELS, _LEVELS).astype(np.int8)
+    return Quantized(codes, scales)
+
+
+@dataclass(frozen=True, slots=True)
+class VectorTable:
+    """Vectors by the digest of the text they were made from (see :func:`text_digest`)."""
+
+    rows: dict[bytes, int]  # digest -> its row of ``vectors``
+    vectors: Quantized
+
+    @classmethod
+    def empty(cls) -> VectorTable:
+        """A table of no vectors."""
+        return cls({}, Quantized.join([]))
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+@dataclass(frozen=True, slots=True)
+class SemanticMatch:
+    """A fact's closeness to a question: its best cosine similarity, the kind of text that gave it, and the
+    best of each kind (None when the fact has no vector of that kind)."""
+
+    fact_id: str
+    similarity: float
+    kind: TextKind
+    phrasing: float | None
+    evidence: float | None
+
+
+class SemanticIndex:
+    """Vectors of served facts, changed fact by fact, searched for the facts closest to a question."""
+
+    def __init__(self) -> None:
+        self._codes = np.zeros((_INITIAL_ROWS, DIMENSION), np.int8)
+        self._scales = np.zeros(_INITIAL_ROWS, np.float32)
+        self._owners = np.full(_INITIAL_ROWS, -1, np.int64)  # the fact slot of each row, -1 when free
+        self._kinds = np.zeros(_INITIAL_ROWS, np.int8)
+        self._size = 0  # rows in use or freed; rows from here on are unused
+        self._slots: dict[str, int] = {}
+        self._fact_ids: list[str] = []  # by slot ("" for a slot whose fact was removed)
+        self._spans: dict[int, tuple[int, int]] = {}  # slot -> its rows (start, end): a fact's rows are adjacent
+        self._most_rows = 1  # the most rows any fact has had: the scan keeps that many per fact wanted
+        self._free = 0
+
+    def __len__(self) -> int:
+        """How many facts have vectors."""
+        return len(self._slots)
+
+    def __contains__(self, fact_id: object) -> bool:
+        return fact_id in self._slots
+
+    @property
+    def rows(self) -> int:
+        """How many vectors are held."""
+        return self._size - self._free
+
+    def put(self, fact_id: str, kinds: Sequence[TextKind], vectors: Quantized) -> None:
+        """Give ``fact_id`` these vectors (one per kind), replacing any it had."""
+        self.put_many([fact_id], [len(kinds)], kinds, vectors)
+
+    def put_many(
+        self, fact_ids: Sequence[str], counts: Sequence[int], kinds: Sequence[TextKind], vectors: Quantized
+    ) -> None:
+        """:meth:`put` for several facts at once: ``counts[i]`` rows of ``kinds`` and ``vectors`` are the i-th
+        fact's, in order."""
+        if len(kinds) != len(vectors) or sum(counts) != len(vectors) or len(counts) != len(fact_ids):
+            raise ValueError(
+                f"{len(fact_ids)} facts, {sum(counts)} counted rows, {len(kinds)} kinds, {len(vectors)} rows"
+            )
+        for fact_id in fact_ids:
+            self.remove(fact_id)
+        start = self._reserve(len(vectors))  # before taking slots: making room may renumber them
+        end = start + len(vectors)
+        self._codes[start:end] = vectors.codes
+        self._scales[start:end] = vectors.scales
+        self._kinds[start:end] = [_KINDS.index(kind) for kind in kinds]
+        first_slot = len(self._fact_ids)
+        self._owners[start:end] = np.repeat(np.arange(first_slot, first_slot + len(fact_ids)), counts)
+        at = start
+        for offset, (fact_id, count) in enumerate(zip(fact_ids, counts, strict=True)):
+            slot = first_slot + offset
+            self._fact_ids.append(fact_id if count else "")
+            if count:
+                self._slots[fact_id] = slot
+                self._spans[slot] = (at, at + count)
+                at += count
+        self._size = end
+        self._most_rows = max([self._most_rows, *counts])
+
+    def remove(self, fact_id: str) -> None:
+        """Forget ``fact_id``'s vectors (no-op when it has none)."""
+        slot = self._slots.pop(fact_id, None)
+        if slot is None:
+            return
+        start, end = self._spans.pop(slot)
+        self._owners[start:end] = -1
+        self._scales[start:end] = 0.0
+        self._fact_ids[slot] = ""
+        self._free += end - start
+
+    def _reserve(self, count: int) -> int:
+        """Room for ``count`` more rows at the end (compacting first when half the rows are free); returns
+        where they start."""
+        if self._free and self._free * 2 >= self._size:
+            self._compact()
+        needed = self._size + count
+        if needed > len(self._scales):
+            capacity = max(needed, len(self._scales) * 2)
+            self._codes = np.resize(self._codes, (capacity, DIMENSION))
+            self._scales = np.resize(self._scales, capacity)
+            self._owners = np.resize(self._owners, capacity)
+            self._kinds = np.resize(self._kinds, capacity)
+        return self._size
+
+    def _compact(self) -> None:
+        """Drop the freed rows and renumber the slots (facts keep their order)."""
+        live = np.flatnonzero(self._owners[: self._size] >= 0)
+        old_owners = self._owners[live]
+        kept_slots, new_owners = np.unique(old_owners, return_inverse=True)
+        fact_ids = [self._fact_ids[slot] for slot in kept_slots.tolist()]
+        size = len(live)
+        self._codes[:size] = self._codes[live]
+        self._scales[:size] = self._scales[live]
+        self._kinds[:size] = self._kinds[live]
+        self._owners[:size] = new_owners
+        self._owners[size:] = -1
+        self._size, self._free = size, 0
+        self._fact_ids = fact_ids
+        self._slots = {fact_id: slot for slot, fact_id in enumerate(fact_ids)}
+        starts = np.flatnonzero(np.r_[True, new_owners[1:] != new_owners[:-1]]) if size else np.zeros(0, np.intp)
+        ends = np.r_[starts[1:], size]
+        self._spans = {slot: (int(start), int(end)) for slot, (start, end) in enumerate(zip(starts, ends, strict=True))}
+
+    def search(self, question: Vectors, limit: int) -> list[SemanticMatch]:
+        """The ``limit`` facts whose vectors come closest to the unit vector ``question``, best first."""
+        if limit <= 0 or not self._slots:
+            return []
+        query = quantize(question.reshape(1, DIMENSION))
+        similarity = self._similarities(query)
+        # Each fact has at most _most_rows rows, so the best limit * _most_rows rows hold the best row of each of
+        # the best `limit` facts (fewer facts would not fill that many rows).
+        wanted = min(self._size, limit * self._most_rows)
+        top = np.argpartition(similarity, -wanted)[-wanted:]
+        top = top[np.argsort(-similarity[top], kind="stable")]
+        matches: list[SemanticMatch] = []
+        seen: set[int] = set()
+        for row in top.tolist():
+            slot = int(self._owners[row])
+            if slot < 0:  # only freed rows are left
+                break
+            if slot in seen:
+                continue
+            seen.add(slot)
+            matches.append(self._match(slot, similarity))
+            if len(matches) == limit:
+                break
+        return matches
+
+    def _similarities(self, query: Quantized) -> npt.NDArray[np.float64]:
+        """Every row's cosine similarity to the query (below -1 for a freed row, so it never ranks)."""
+        codes = self._codes[: self._size]
+        dots = np.asarray(simsimd.cdist(query.codes, codes, metric="dot", dtype="int8", threads=1))[0]
+        similarity = np.clip(dots * self._scales[: self._size] * float(query.scales[0]), -1.0, 1.0)
+        if self._free:
+            similarity[self._owners[: self._size] < 0] = _FREED
+        return np.asarray(similarity)
+
+    def _match(self, slot: int, similarity: npt.NDArray[np.float64]) -> SemanticMatch:
+        start, end = self._spans[slot]
+        scores = similarity[start:end]
+        kinds = self._kinds[start:end]
+        best = int(np.argmax(scores))
+        by_kind = [scores[kinds == number] for number in range(len(_KINDS))]
+        phrasing, evidence = (float(s.max()) if len(s) else None for s in by_kind)
+        return SemanticMatch(self._fact_ids[slot], float(scores[best]), _KINDS[int(kinds[best])], phrasing, evidence)

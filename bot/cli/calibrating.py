@@ -72,6 +72,8 @@ def _toml(calibration: Calibration, provenance: str) -> str:
         f"offer = {calibration.offer}",
         f"suggest = {calibration.suggest}",
         f"related = {calibration.related}",
+        f"clear_similarity = {calibration.clear_similarity}",
+        f"clear_lead = {calibration.clear_lead}",
         "",
         "# Orders the candidate facts: the probability that each answers the question.",
         "[ranking]",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.decision import ANSWER_FEATURES, FEATURES, Calibration, Evidence, Logistic
+from bot.core.decision import ANSWER_FEATURES, FEATURES, Calibration, Evidence, Logistic, decide
 from bot.core.engine import Engine
 from bot.core.evaluation import EvalCase, supports
 
@@ -24,13 +24,16 @@ __all__ = ["FALSE_ANSWER_COST", "CalibrationReport", "fit_calibration", "synthet
 
 # One false answer to an out-of-scope question is as bad as this many in-scope questions not answered (they are
 # still offered their fact): a bot that invents is worse than one that asks the user to pick.
-FALSE_ANSWER_COST = 10.0
+FALSE_ANSWER_COST = 15.0
 WRONG_ANSWER_COST = 2.0  # an in-scope question answered with the wrong fact, against one left unanswered
 _L2 = 0.01  # ridge penalty on the weights (not the bias), for a stable fit when features are collinear
 _NEWTON_STEPS = 50
 # Share of in-scope questions that must still be offered close facts when not answered (sets suggest/related).
 _OFFERED_SHARE = 0.98
-_OFFER_SHARE_OF_ANSWER = 0.4  # "did you mean" from this share of the answer threshold up
+_OFFER_SHARE_OF_ANSWER = 0.4
+# The least similarity a clear winner in meaning must have: unrelated chat ("gm everyone", "bitcoin price?")
+# reaches about 0.3 to 0.4 against the article's facts with this model.
+CLEAR_SIMILARITY = 0.4  # "did you mean" from this share of the answer threshold up
 
 # The article's people, and what people ask about anyone that the article never says: for out-of-scope examples.
 _PEOPLE = (
@@ -140,6 +143,8 @@ class _Decided:
     right: bool
     features: tuple[float, ...]  # the first candidate's features and its lead
     lead: float
+    evidence: tuple[Evidence, ...]  # every candidate's
+    labels: tuple[bool, ...]
 
 
 def _first_candidates(questions: Sequence[_Question], ranking: Logistic) -> list[_Decided]:
@@ -154,19 +159,22 @@ def _first_candidates(questions: Sequence[_Question], ranking: Logistic) -> list
         lead = ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)
         best = ranked[0][1]
         features = (*question.evidence[best].values, lead)
-        decided.append(_Decided(question.in_scope, question.labels[best], features, lead))
+        decided.append(
+            _Decided(question.in_scope, question.labels[best], features, lead, question.evidence, question.labels)
+        )
     return decided
 
 
-def _outcomes(decided: Sequence[_Decided], answering: Logistic, answer: float, margin: float) -> tuple[int, int, int]:
-    """(right, wrong, false answers) when first candidates are answered at ``answer`` with a lead over ``margin``."""
+def _outcomes(decided: Sequence[_Decided], calibration: Calibration) -> tuple[int, int, int]:
+    """(right, wrong, false answers) when the questions are decided by ``calibration``."""
     right = wrong = false = 0
     for question in decided:
-        if answering.probability(ANSWER_FEATURES, question.features) < answer or question.lead <= margin:
+        match = decide(question.evidence, (), calibration)
+        if match.best is None:
             continue
         if not question.in_scope:
             false += 1
-        elif question.right:
+        elif question.labels[next(i for i, e in enumerate(question.evidence) if e.fact_id == match.best.fact_id)]:
             right += 1
         else:
             wrong += 1
@@ -186,31 +194,45 @@ def fit_calibration(engine: Engine, cases: Sequence[EvalCase]) -> CalibrationRep
     ranking = _logistic(FEATURES, rows, [label for question in questions for label in question.labels])
     decided = _first_candidates(questions, ranking)
     answering = _logistic(ANSWER_FEATURES, [q.features for q in decided], [q.right for q in decided])
-
-    def cost(answer: float, margin: float) -> tuple[float, float, float]:
-        right, wrong, false = _outcomes(decided, answering, answer, margin)
-        return -right + WRONG_ANSWER_COST * wrong + FALSE_ANSWER_COST * false, answer, margin
-
-    # The cheapest pair; among equals, the more cautious (higher threshold, then wider margin).
-    _, answer, margin = min(
-        (cost(step / 100, lead / 100) for step in range(20, 96) for lead in range(0, 16, 5)),
-        key=lambda found: (found[0], -found[1], -found[2]),
-    )
     in_scope = [question for question in decided if question.in_scope]
     confidence = sorted(answering.probability(ANSWER_FEATURES, q.features) for q in in_scope)
     similarity = sorted(q.features[FEATURES.index("semantic")] for q in in_scope)
     cut = int(len(in_scope) * (1 - _OFFERED_SHARE))
-    offer = round(answer * _OFFER_SHARE_OF_ANSWER, 4)
-    calibration = Calibration(
-        ranking=ranking,
-        answering=answering,
-        answer=answer,
-        margin=margin,
-        offer=offer,
-        suggest=round(min(confidence[cut], offer), 4),
-        related=round(similarity[cut], 4),
+
+    def cost(calibration: Calibration) -> float:
+        right, wrong, false = _outcomes(decided, calibration)
+        return -right + WRONG_ANSWER_COST * wrong + FALSE_ANSWER_COST * false
+
+    def with_thresholds(answer: float, margin: float, lead: float = 2.0, close: float = 1.0) -> Calibration:
+        offer = round(answer * _OFFER_SHARE_OF_ANSWER, 4)
+        return Calibration(
+            ranking=ranking,
+            answering=answering,
+            answer=answer,
+            margin=margin,
+            offer=offer,
+            suggest=round(min(confidence[cut], offer), 4),
+            related=round(similarity[cut], 4),
+            clear_similarity=close,
+            clear_lead=lead,
+        )
+
+    # The cheapest answer threshold and margin (no question answered for being clear in meaning alone); among
+    # equals, the more cautious (higher threshold, wider margin).
+    answer, margin = min(
+        ((step / 100, lead / 100) for step in range(20, 96) for lead in range(0, 16, 5)),
+        key=lambda pair: (cost(with_thresholds(*pair)), -pair[0], -pair[1]),
     )
-    right, wrong, false = _outcomes(decided, answering, answer, margin)
+    # Then how far ahead in meaning a fact must be to be answered anyway: the cheapest lead; among equals, the
+    # widest. The similarity floor is not fitted: the article's facts all share one subject, so no question in the
+    # sets is far ahead of every other fact, as a paraphrase of a moderator's fact on a new subject is.
+    clear_lead = min(
+        (lead / 100 for lead in range(20, 61, 5)),
+        key=lambda lead: (cost(with_thresholds(answer, margin, lead, CLEAR_SIMILARITY)), -lead),
+    )
+    clear_similarity = CLEAR_SIMILARITY
+    calibration = with_thresholds(answer, margin, clear_lead, clear_similarity)
+    right, wrong, false = _outcomes(decided, calibration)
     return CalibrationReport(
         calibration,
         len(rows),

@@ -33,6 +33,7 @@ __all__ = [
     "Match",
     "MatchStatus",
     "Traits",
+    "clear_in_meaning",
     "decide",
     "gather_evidence",
     "load_calibration",
@@ -53,6 +54,8 @@ FEATURES = (
 # The answering model's: the first candidate's features and how far its ranking probability leads the second's.
 ANSWER_FEATURES = (*FEATURES, "lead")
 _SPECIFIC_WORDS = 4
+# Another fact covering this much of a question's words (coverage) outweighs a clear lead in meaning.
+_WORDS_DISAGREE = 0.5
 # The fitted decision, shipped with the code it was fitted for (``python -m bot calibrate`` writes it).
 DECISION_FILE = Path(__file__).with_name("decision.toml")
 
@@ -126,7 +129,8 @@ class Calibration(BaseModel):
     second is within ``margin`` of it (two facts that fit alike are offered, not guessed between). Below ``answer``,
     the close facts are offered as "did you mean" at ``offer`` or above; below that, they are still suggested when
     the probability is at least ``suggest`` or the closest semantic similarity at least ``related``. Under both, the
-    question is refused without suggestions (clearly off-topic).
+    question is refused without suggestions (clearly off-topic). A question whose meaning is clearly one fact's
+    (see :func:`clear_in_meaning`: ``clear_similarity`` and ``clear_lead``) is answered even when the models doubt.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -138,6 +142,8 @@ class Calibration(BaseModel):
     offer: float = Field(gt=0, lt=1)
     suggest: float = Field(ge=0, lt=1)
     related: float = Field(ge=-1, le=1)
+    clear_similarity: float = Field(ge=-1, le=1)
+    clear_lead: float = Field(ge=0, le=2)
 
     @model_validator(mode="after")
     def _complete(self) -> Calibration:
@@ -194,8 +200,9 @@ def gather_evidence(
     lexical_scores = {c.fact_id: c.score / 100.0 for c in lexical}
     similarities = dict(semantic)
     floor = min(similarities.values(), default=0.0)
-    lexical_top = lexical[0].fact_id if lexical else None
-    semantic_top = semantic[0][0] if semantic else None
+    # A fact leads a ranking when none scores above it: facts tied at the top all lead.
+    lexical_top = {fact_id for fact_id, score in lexical_scores.items() if score == max(lexical_scores.values())}
+    semantic_top = {fact_id for fact_id, value in similarities.items() if value == max(similarities.values())}
     specific = min(traits.known_words, _SPECIFIC_WORDS) / _SPECIFIC_WORDS
     found = []
     for fact_id in dict.fromkeys([*(c.fact_id for c in lexical), *(fact for fact, _ in semantic)]):
@@ -203,7 +210,7 @@ def gather_evidence(
         similarity = similarities.get(fact_id, floor)
         other_score = max((v for k, v in lexical_scores.items() if k != fact_id), default=0.0)
         other_similarity = max((v for k, v in similarities.items() if k != fact_id), default=floor)
-        agreement = ((fact_id == lexical_top) + (fact_id == semantic_top)) / 2
+        agreement = ((fact_id in lexical_top) + (fact_id in semantic_top)) / 2
         values = (
             score,
             score - other_score,
@@ -217,6 +224,21 @@ def gather_evidence(
         )
         found.append(Evidence(fact_id, values))
     return found
+
+
+def clear_in_meaning(evidence: Sequence[Evidence], calibration: Calibration) -> Evidence | None:
+    """The candidate whose meaning is clearly the question's, if any: at least ``clear_similarity`` close and ahead
+    of every other candidate by ``clear_lead``, with no kind of answer asked that no fact gives, and no other fact
+    covering much of the question's words."""
+    if not evidence:
+        return None
+    by_meaning = sorted(evidence, key=lambda item: (-item.feature("semantic"), item.fact_id))
+    best = by_meaning[0]
+    lead = best.feature("semantic") - (by_meaning[1].feature("semantic") if len(by_meaning) > 1 else 0.0)
+    by_words = max(evidence, key=lambda item: (item.feature("coverage"), item.fact_id))
+    words_agree = by_words.fact_id == best.fact_id or by_words.feature("coverage") < _WORDS_DISAGREE
+    close = best.feature("semantic") >= calibration.clear_similarity and lead >= calibration.clear_lead
+    return best if close and words_agree and not best.feature("untold") else None
 
 
 def decide(
@@ -240,6 +262,14 @@ def decide(
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered], off_topic)
     if confidence >= calibration.answer and lead > calibration.margin:
         return Match(MatchStatus.ANSWERED, ranked[0], ranked[: offered + 1])
+    clear = clear_in_meaning(evidence, calibration)
+    if clear is not None:
+        # Scored by its similarity: the answering model, fitted on the article's own facts, has seldom seen a
+        # question that shares no word with its fact (a moderator's fact on another subject, say).
+        best = Candidate(clear.fact_id, round(100.0 * clear.feature("semantic"), 1))
+        return Match(
+            MatchStatus.ANSWERED, best, (best, *(c for c in ranked if c.fact_id != clear.fact_id))[: offered + 1]
+        )
     if confidence >= calibration.offer and len(ranked) > 1:
         return Match(MatchStatus.AMBIGUOUS, None, ranked[:offered])
     closest = max(item.feature("semantic") for item in evidence)

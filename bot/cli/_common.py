@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.core.engine import Engine
 from bot.core.problems import ProblemsError
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, database_location, load_settings
 from bot.store import FactService, open_service
 
 __all__ = [
@@ -103,7 +103,7 @@ def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
     """The fact service over the database the options name, closed when the block ends however it ends."""
     settings = settings_from_args(args)
     with asyncio.Runner() as runner:
-        with operator_errors(f"cannot open the database {settings.database_path}"):
+        with operator_errors(f"cannot open the database {database_location(settings)}"):
             service = runner.run(open_service(settings))
         try:
             yield ServiceSession(runner, service)

@@ -54,6 +54,10 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
 
 
 _FACT_OPTIONS = ("question", "answer", "quote", "speaker", "source", "alias", "tag")
+# A draft's fields as the options that set them, for error messages.
+_OPTION_OF = {"id": "--id", "aliases": "--alias", "tags": "--tag", "citations": "--quote"} | {
+    name: f"--{name}" for name in ("question", "answer", "quote", "speaker", "source")
+}
 
 
 def _add_fact_options(parser: argparse.ArgumentParser) -> None:
@@ -185,7 +189,7 @@ def _print_fact(verb: str, fact: Fact) -> None:
 
 def _add(session: ServiceSession, args: argparse.Namespace) -> int:
     service = session.service
-    draft = parse_draft({**_fields(args, service, None), "id": args.id})
+    draft = parse_draft({**_fields(args, service, None), "id": args.id}, _OPTION_OF)
     _print_fact("added", session.run(service.add_fact(draft, args.actor)))
     return 0
 
@@ -198,7 +202,7 @@ def _edit(session: ServiceSession, args: argparse.Namespace) -> int:
         )
     service = session.service
     current = session.run(service.get_fact(args.fact_id))
-    draft = parse_draft(_fields(args, service, current))
+    draft = parse_draft(_fields(args, service, current), _OPTION_OF)
     _print_fact("edited", session.run(service.edit_fact(args.fact_id, draft, args.actor)))
     return 0
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from collections.abc import Callable
 from typing import TextIO
@@ -38,6 +39,14 @@ def _asker(session: ServiceSession, args: argparse.Namespace) -> Callable[[str],
     return ask
 
 
+def _warnings_to_stderr() -> None:
+    """The store's warnings (say, questions going unrecorded on a read-only database) as ``warning:`` lines."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    logging.getLogger("bot").addHandler(handler)
+
+
 def _print_answer(engine: Engine, question: str, as_json: bool, out: TextIO, ask: Callable[[str], AskResult]) -> None:
     result = ask(question)
     if as_json:
@@ -52,6 +61,7 @@ def _ask(args: argparse.Namespace) -> int:
     if not question and not args.json:
         print('error: give a question, e.g. python -m bot ask "did Russia accept?"', file=sys.stderr)
         return 2
+    _warnings_to_stderr()
     with service_session(args) as session:
         engine, ask = session.service.engine, _asker(session, args)
         if question:
@@ -64,6 +74,7 @@ def _ask(args: argparse.Namespace) -> int:
 
 
 def _chat(args: argparse.Namespace) -> int:
+    _warnings_to_stderr()
     with service_session(args) as session:
         return chat(session.service.engine, sys.stdin, sys.stdout, _asker(session, args))
 

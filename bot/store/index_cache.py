@@ -91,13 +91,17 @@ class IndexHelper:
         self.first = first
 
     @classmethod
-    async def start(cls, database_path: Path, lexicon_path: Path, first: int) -> IndexHelper | None:
-        """Start a helper (None, logged, when the process cannot be started)."""
+    async def start(
+        cls, database_path: Path, lexicon_path: Path, first: int, database_url: str | None = None
+    ) -> IndexHelper | None:
+        """Start a helper reading the SQLite file at ``database_path``, or PostgreSQL at ``database_url`` when
+        given (passed in its environment, never on its command line); None, logged, when it cannot be started."""
         arguments = ("-m", "bot.store.index_helper", str(database_path), str(lexicon_path), str(first))
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 *arguments,
+                env={**os.environ, "DATABASE_URL": database_url or ""},
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,

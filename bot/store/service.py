@@ -1,8 +1,9 @@
 """FactService: the one API the command line and the Discord bot use to answer, moderate and curate.
 
-Every change is validated first, written with its audit entry in one transaction, and only then applied to
-the engine, so the engine never serves what the database does not hold. Changes made by other processes on
-the same database (say, the admin CLI while the bot runs) reach the engine before the next answer.
+Every change is validated first, written with its audit entry and change-log row in one transaction, and only
+then applied to the engine, so the engine never serves what the database does not hold. Changes made by other
+processes on the same database (say, the admin CLI while the bot runs, or other shards) reach the engine from
+the change log: on SQLite before the next answer, on PostgreSQL as they are announced (see :meth:`catch_up`).
 """
 
 from __future__ import annotations
@@ -21,15 +22,17 @@ from typing import Any, Self
 
 from pydantic import ValidationError
 
-from bot.core.datafiles import format_validation_error
 from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
 from bot.core.problems import ProblemsError
 from bot.core.text import fold_text
-from bot.store import records, sql
-from bot.store.database import Database, Session
+from bot.core.validation import format_validation_error
+from bot.store import records
+from bot.store.backend import Backend, Session
+from bot.store.changes import changes_since
+from bot.store.errors import ReadOnlyDatabaseError
 from bot.store.export import facts_toml
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR
@@ -93,12 +96,13 @@ class UnansweredQuestion:
     best_fact_id: str | None
 
 
-def parse_draft(data: Mapping[str, object]) -> FactDraft:
-    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each."""
+def parse_draft(data: Mapping[str, object], labels: Mapping[str, str] | None = None) -> FactDraft:
+    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each, naming each
+    field as ``labels`` does (how the person typed it, e.g. ``--answer``)."""
     try:
         return FactDraft.model_validate(data)
     except ValidationError as error:
-        raise ModerationError(format_validation_error(error)) from error
+        raise ModerationError(format_validation_error(error, labels)) from error
 
 
 def _check_actor(actor: str) -> str:
@@ -125,8 +129,9 @@ def _slug(question: str) -> str:
 
 
 def _printable(text: str | None) -> str | None:
-    """``text`` safe to store when it is only a record of what was typed (undecodable characters replaced)."""
-    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
+    """``text`` safe to store when it is only a record of what was typed (undecodable characters and NUL, which
+    PostgreSQL cannot store, replaced)."""
+    return None if text is None else text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
 
 
 def _same(before: FactRecord, after: FactRecord) -> bool:
@@ -138,11 +143,14 @@ def _same(before: FactRecord, after: FactRecord) -> bool:
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
-    def __init__(self, database: Database, engine: Engine, last_audit_id: int, data_version: int) -> None:
+    def __init__(self, database: Backend, engine: Engine, last_seq: int) -> None:
+        """The service over ``database`` and ``engine``, whose facts are the database's as of change ``last_seq``
+        (see :func:`bot.store.startup.open_service`)."""
         self._database = database
         self._engine = engine
-        self._last_audit_id = last_audit_id
-        self._data_version = data_version
+        self._last_seq = last_seq
+        self._catching_up = asyncio.Lock()
+        self._read_only_noted = False  # the warning that questions go unrecorded is logged once
 
     async def close(self) -> None:
         """Finish the write in progress and close the database."""
@@ -171,7 +179,13 @@ class FactService:
         result = self._engine.ask(question)
         if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
-        return await self._record(result, asker, channel)
+        try:
+            return await self._record(result, asker, channel)
+        except ReadOnlyDatabaseError as error:  # the answer matters more than the log: give it unrecorded
+            if not self._read_only_noted:
+                self._read_only_noted = True
+                logger.warning("answering without recording the questions: %s", error)
+            return AskRecord(result, None)
 
     async def ask_fact(self, fact_id: str, *, asker: str | None = None, channel: str | None = None) -> AskRecord | None:
         """Answer with the fact the asker picked from the questions offered (see :meth:`Engine.choose`), recorded
@@ -193,17 +207,19 @@ class FactService:
             _printable(channel),
             records.timestamp(now()),
         )
-        async with self._database.write() as session:
-            asked_id = await session.execute(sql.INSERT_ASKED, row)
+        async with self._database.write(serialised=False) as session:
+            asked_id: int = await session.fetch_value(session.sql.INSERT_ASKED, row)
         return AskRecord(result, asked_id)
 
     async def record_feedback(self, asked_id: int, helpful: bool, actor: str) -> None:
         """Attach helpful / not helpful to an asked question (a later vote by the same actor replaces theirs)."""
         actor = _check_actor(actor)
-        async with self._database.write() as session:
-            if await session.fetch_value(sql.ASKED_EXISTS, (asked_id,)) is None:
+        async with self._database.write(serialised=False) as session:
+            if await session.fetch_value(session.sql.ASKED_EXISTS, (asked_id,)) is None:
                 raise ModerationError([f"There is no asked question #{asked_id} to give feedback on."])
-            await session.execute(sql.UPSERT_FEEDBACK, (asked_id, int(helpful), actor, records.timestamp(now())))
+            await session.execute(
+                session.sql.UPSERT_FEEDBACK, (asked_id, int(helpful), actor, records.timestamp(now()))
+            )
 
     # -- moderation ------------------------------------------------------------------------------------
 
@@ -303,11 +319,18 @@ class FactService:
             raise ModerationError(format_validation_error(error)) from error
         if not text.strip():
             raise ModerationError(["text: the source document is blank"])
-        async with self._database.write() as session:
-            if await records.load_source(session, source.id) is not None:
-                raise ModerationError([f'A source "{source.id}" is already registered; choose another id.'])
-            await records.save_source(session, source, "moderator", actor, now(), exists=False)
-        self._engine.put_source(source)
+        if "\x00" in text:  # no text column of PostgreSQL's holds one, and no plain-text document has one
+            raise ModerationError(["text: the source document contains a NUL character; save it as plain text"])
+        await self._refresh()
+
+        async def run() -> None:
+            async with self._database.write() as session:
+                if await records.load_source(session, source.id) is not None:
+                    raise ModerationError([f'A source "{source.id}" is already registered; choose another id.'])
+                await records.save_source(session, source, "moderator", actor, now(), exists=False)
+            await self.catch_up()
+
+        await asyncio.shield(run())
         return source
 
     # -- curators' views -------------------------------------------------------------------------------
@@ -327,10 +350,10 @@ class FactService:
         limit = max(1, limit)
         async with self._database.read() as session:
             if fact_id is None:
-                rows = await session.fetch_all(sql.SELECT_AUDIT, (limit,))
+                rows = await session.fetch_all(session.sql.SELECT_AUDIT, (limit,))
             else:
                 await self._stored(session, fact_id)
-                rows = await session.fetch_all(sql.SELECT_FACT_AUDIT, (fact_id, limit))
+                rows = await session.fetch_all(session.sql.SELECT_FACT_AUDIT, (fact_id, limit))
         return [
             AuditEntry(
                 id=row["id"],
@@ -347,7 +370,7 @@ class FactService:
     async def unanswered(self, limit: int = 20) -> list[UnansweredQuestion]:
         """The questions most often asked without an answer (grouped by phrasing), most frequent first."""
         async with self._database.read() as session:
-            rows = await session.fetch_all(sql.SELECT_UNANSWERED, (max(1, limit),))
+            rows = await session.fetch_all(session.sql.SELECT_UNANSWERED, (max(1, limit),))
         return [
             UnansweredQuestion(row["question"], row["asked"], records.parse_time(row["last_asked"]), row["fact_id"])
             for row in rows
@@ -374,12 +397,28 @@ class FactService:
 
     async def backup(self, path: Path, *, replace: bool = False) -> None:
         """Write a consistent copy of the database to ``path`` while it stays in use; an existing file at ``path``
-        is refused unless ``replace``, and the database itself always (DatabaseUnusableError)."""
+        is refused unless ``replace``, and the database itself always (DatabaseUnusableError; for PostgreSQL,
+        always, saying to use pg_dump)."""
         await self._database.backup(path, replace=replace)
 
     async def check(self) -> list[str]:
-        """Whatever SQLite's integrity and foreign key checks find (an empty list when consistent)."""
+        """Whatever the database's own checks find (an empty list when consistent)."""
         return await self._database.check()
+
+    async def catch_up(self) -> None:
+        """Apply to the engine every change committed after the last one applied, by any process.
+
+        One catch-up at a time, each reading the change log and the changed rows in one snapshot: the engine
+        moves from one committed state to a later one, never back.
+        """
+        async with self._catching_up:
+            async with self._database.read() as session:
+                changes = await changes_since(session, self._last_seq)
+            for source in changes.sources:
+                self._engine.put_source(source)
+            for record in changes.facts:
+                self._serve(record)
+            self._last_seq = changes.last_seq
 
     # -- internals -------------------------------------------------------------------------------------
 
@@ -389,7 +428,8 @@ class FactService:
         actor: str,
         build: Callable[[Session, datetime], Awaitable[tuple[FactRecord | None, FactRecord]]],
     ) -> Fact:
-        """Write the change ``build`` makes, with its audit entry, then serve it.
+        """Write the change ``build`` makes, with its audit entry, then serve it (by catching up with the change
+        log, which brings in any change committed by another process meanwhile too).
 
         Shielded: once started, a change and the engine update after its commit finish even if the caller is
         cancelled, so the engine never falls behind a committed write.
@@ -412,7 +452,7 @@ class FactService:
                         )
                 await records.save_fact(session, after, exists=before is not None)
                 await records.write_audit(session, action, actor, at, before=before, after=after)
-            self._serve(after)
+            await self.catch_up()
             return after.fact
 
         return await asyncio.shield(run())
@@ -455,7 +495,7 @@ class FactService:
     async def _free_id(self, session: Session, question: str) -> str:
         slug = _slug(question)
         candidate, number = slug, 1
-        while await session.fetch_value(sql.FACT_EXISTS, (candidate,)) is not None:
+        while await session.fetch_value(session.sql.FACT_EXISTS, (candidate,)) is not None:
             number += 1
             candidate = f"{slug}-{number}"
         return candidate
@@ -479,22 +519,7 @@ class FactService:
             self._engine.drop_fact(record.fact.id)
 
     async def _refresh(self) -> None:
-        """Bring in facts and sources other processes committed since we last looked."""
-        version = await self._database.data_version()
-        if version == self._data_version:
-            return
-        self._data_version = version
-        async with self._database.read() as session:
-            known = self._engine.sources.keys()
-            source_ids = [row["id"] for row in await session.fetch_all(sql.SELECT_SOURCE_IDS)]
-            sources = [await records.load_source(session, s) for s in source_ids if s not in known]
-            changed = await session.fetch_all(sql.SELECT_FACTS_CHANGED_SINCE, (self._last_audit_id,))
-            stored = [await records.load_fact_record(session, row["fact_id"]) for row in changed]
-        # Applied with no await in between, so no write of ours can land between the read and this.
-        for source in sources:
-            if source is not None:
-                self._engine.put_source(source)
-        for record in stored:
-            if record is not None:
-                self._serve(record)
-        self._last_audit_id = max([self._last_audit_id, *(row["last_id"] for row in changed)])
+        """Catch up when the database says another connection may have committed (SQLite; PostgreSQL announces
+        changes instead, see :meth:`catch_up`)."""
+        if await self._database.changed_elsewhere():
+            await self.catch_up()

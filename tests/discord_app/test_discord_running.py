@@ -127,6 +127,6 @@ async def test_sync_to_one_guild_makes_the_commands_usable_there(simcord_env: si
 
     names = await sync_tree(bot, guild.id)
 
-    assert {"ask", "facts", "help", "mod", "quote", "source", "Ask about this message"} == set(names)
+    assert {"ask", "facts", "help", "mod", "quote", "source", "sync", "Ask about this message"} == set(names)
     assert embed_of(await member.slash(channel, "ask", question="Did Russia accept the ceasefire?")).title
     await bot.close()

@@ -17,6 +17,13 @@ from bot.store import FactService, open_service
 from bot.store.index_cache import IndexHelper, build_engine, index_path, split_point
 from tests.store.helpers import draft
 
+
+@pytest.fixture
+def backend() -> str:
+    """SQLite only: the index file is the same whatever the database, and these tests change the file directly."""
+    return "sqlite"
+
+
 QUESTIONS = ["did russia accept?", "what did rubio say about mean girls", "who arrived on thursday", "witkoff"]
 
 

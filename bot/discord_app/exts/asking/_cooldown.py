@@ -7,7 +7,6 @@ import logging
 from datetime import datetime
 from typing import Protocol
 
-import discord
 from discord import app_commands
 from discord.ext import commands
 
@@ -57,9 +56,3 @@ class AskLimiter:
             except ClusterUnavailableError:  # limit in this process rather than refuse to answer
                 log.warning("Shared rate limit unavailable; counting in this process", exc_info=True)
         return self._buckets.update_rate_limit(user_id, at.timestamp())
-
-    async def check(self, interaction: discord.Interaction[discord.Client]) -> None:
-        """Count one question; raise CommandOnCooldown (answered by the error handler) when over the limit."""
-        retry_after = await self.retry_after(interaction.user.id, interaction.created_at)
-        if retry_after is not None:
-            raise app_commands.CommandOnCooldown(self._cooldown, retry_after)

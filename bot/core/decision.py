@@ -245,8 +245,8 @@ def decide(
     evidence: Sequence[Evidence], off_topic: tuple[str, ...], calibration: Calibration, offered: int = 3
 ) -> Match:
     """Answer the most probable fact when the calibration allows, else offer up to ``offered`` close facts, else
-    refuse. A question naming something the article never mentions (``off_topic``) is never answered. The first
-    candidate's score is the probability that it answers (0-100), the others' their ranking probability."""
+    refuse. A question naming something the article never mentions (``off_topic``) is never answered. An answer's
+    score is the probability that it is right (0-100), the other candidates' their ranking probability."""
     scored = sorted(
         ((calibration.rank_probability(item), item) for item in evidence), key=lambda pair: (-pair[0], pair[1].fact_id)
     )
@@ -254,25 +254,27 @@ def decide(
         return Match(MatchStatus.NO_MATCH, None, (), off_topic)
     lead = scored[0][0] - (scored[1][0] if len(scored) > 1 else 0.0)
     confidence = calibration.answer_probability(scored[0][1], lead)
-    ranked = (
-        Candidate(scored[0][1].fact_id, round(100.0 * confidence, 1)),
-        *(Candidate(item.fact_id, round(100.0 * p, 1)) for p, item in scored[1:]),
-    )
+    ranked = tuple(Candidate(item.fact_id, round(100.0 * p, 1)) for p, item in scored)
+    # Beside an answer, or as "did you mean", only facts that may well be meant; none of the rest.
+    plausible = tuple(c for c in ranked if c.score >= 100.0 * calibration.suggest)
     if off_topic:
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered], off_topic)
     if confidence >= calibration.answer and lead > calibration.margin:
-        return Match(MatchStatus.ANSWERED, ranked[0], ranked[: offered + 1])
+        return _answered(Candidate(ranked[0].fact_id, round(100.0 * confidence, 1)), plausible, offered)
     clear = clear_in_meaning(evidence, calibration)
     if clear is not None:
         # Scored by its similarity: the answering model, fitted on the article's own facts, has seldom seen a
         # question that shares no word with its fact (a moderator's fact on another subject, say).
-        best = Candidate(clear.fact_id, round(100.0 * clear.feature("semantic"), 1))
-        return Match(
-            MatchStatus.ANSWERED, best, (best, *(c for c in ranked if c.fact_id != clear.fact_id))[: offered + 1]
-        )
-    if confidence >= calibration.offer and len(ranked) > 1:
-        return Match(MatchStatus.AMBIGUOUS, None, ranked[:offered])
+        return _answered(Candidate(clear.fact_id, round(100.0 * clear.feature("semantic"), 1)), plausible, offered)
+    if confidence >= calibration.offer and len(plausible) > 1:
+        return Match(MatchStatus.AMBIGUOUS, None, plausible[:offered])
     closest = max(item.feature("semantic") for item in evidence)
     if confidence >= calibration.suggest or closest >= calibration.related:
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered])
     return Match(MatchStatus.NO_MATCH, None, ())
+
+
+def _answered(best: Candidate, plausible: tuple[Candidate, ...], offered: int) -> Match:
+    """``best`` answered, with up to ``offered`` of the other plausible facts beside it."""
+    others = tuple(c for c in plausible if c.fact_id != best.fact_id)
+    return Match(MatchStatus.ANSWERED, best, (best, *others[:offered]))

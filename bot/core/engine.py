@@ -339,8 +339,10 @@ class Engine:
 
 
 def _clean(question: str) -> str:
-    """A question as the engine reads it: whitespace runs as one space, at most ASK_MAX characters."""
-    return " ".join(question.split())[:ASK_MAX]
+    """A question as the engine reads it: whitespace runs as one space, at most ASK_MAX characters, and what
+    cannot be text (a lone surrogate from a broken client) as "?"."""
+    cut = " ".join(question.split())[:ASK_MAX]
+    return cut.encode("utf-8", "replace").decode("utf-8")
 
 
 def _gather(tables: list[VectorTable], rows: list[tuple[int, int]]) -> Quantized:

@@ -47,12 +47,13 @@ def _evidence(*rows: tuple[str, float, float]) -> list[Evidence]:
     return gather_evidence(lexical, semantic, Traits(unknown=0.0, known_words=3))
 
 
-def test_a_strong_clear_match_is_answered_and_the_rest_offered_beside_it() -> None:
-    match = decide(
-        _evidence(("a", 100.0, 0.95), ("b", 30.0, 0.4), ("c", 10.0, 0.3)), (), load_calibration(DECISION_FILE)
-    )
+def test_a_strong_clear_match_is_answered_with_only_plausible_facts_beside_it() -> None:
+    calibration = load_calibration(DECISION_FILE)
+    match = decide(_evidence(("a", 100.0, 0.95), ("b", 60.0, 0.7), ("c", 0.0, 0.1)), (), calibration)
     assert match.status is MatchStatus.ANSWERED and match.best is not None and match.best.fact_id == "a"
-    assert [c.fact_id for c in match.candidates] == ["a", "b", "c"]
+    assert match.candidates[0] == match.best
+    assert "c" not in [c.fact_id for c in match.candidates]
+    assert all(c.score >= 100 * calibration.suggest for c in match.candidates[1:])
 
 
 def test_two_facts_that_fit_alike_are_offered_not_guessed_between() -> None:

@@ -34,6 +34,12 @@ def register(commands: Subcommands) -> None:
     parser.add_argument("--discord-questions", type=int, default=200, help="of those, how many go through SimCord")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic bases and questions")
     parser.add_argument("--load-runs", type=int, default=3, help="fresh starts of each kind per base (median)")
+    parser.add_argument(
+        "--embed-budget",
+        type=float,
+        default=240.0,
+        help="seconds a base may spend embedding texts no earlier run cached (see docs/benchmarks.md)",
+    )
     parser.set_defaults(handler=_bench)
 
 
@@ -43,6 +49,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     if min(args.questions, args.brute_questions, args.discord_questions, args.load_runs) < 1:
         raise CommandError("--questions, --brute-questions, --discord-questions and --load-runs must be 1 or more")
+    if args.embed_budget < 0:
+        raise CommandError("--embed-budget must be 0 or more seconds")
     if args.json is not None:  # checked before a run of many minutes, not after it
         try:
             args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +67,7 @@ def _bench(args: argparse.Namespace) -> int:
         discord_questions=min(args.discord_questions, args.questions),
         seed=args.seed,
         load_runs=args.load_runs,
+        embed_budget_s=args.embed_budget,
     )
     report = run_bench(options, progress=lambda line: print(line, flush=True))
     print(text_table(report))

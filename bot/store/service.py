@@ -33,6 +33,7 @@ from bot.store.database import Database, Session
 from bot.store.export import facts_toml
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR
+from bot.store.vectors import Embedder
 
 __all__ = [
     "AskRecord",
@@ -141,11 +142,13 @@ class FactService:
     def __init__(self, database: Database, engine: Engine, last_audit_id: int, data_version: int) -> None:
         self._database = database
         self._engine = engine
+        self._embedder = Embedder(database, engine)
         self._last_audit_id = last_audit_id
         self._data_version = data_version
 
     async def close(self) -> None:
-        """Finish the write in progress and close the database."""
+        """Finish the write and the embedding in progress and close the database."""
+        await self._embedder.close()
         await self._database.close()
 
     async def __aenter__(self) -> Self:
@@ -168,6 +171,7 @@ class FactService:
     ) -> AskRecord:
         """Answer ``question``; unless ``log`` is false, record it with its outcome for the curators."""
         await self._refresh()
+        await self._embedder.settle()
         result = self._engine.ask(question)
         if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
@@ -177,6 +181,7 @@ class FactService:
         """Answer with the fact the asker picked from the questions offered (see :meth:`Engine.choose`), recorded
         like any question; None when the fact is no longer served."""
         await self._refresh()
+        await self._embedder.settle()
         result = self._engine.choose(fact_id)
         return None if result is None else await self._record(result, asker, channel)
 
@@ -413,6 +418,8 @@ class FactService:
                 await records.save_fact(session, after, exists=before is not None)
                 await records.write_audit(session, action, actor, at, before=before, after=after)
             self._serve(after)
+            # Its vectors right after, stored so that a restart (or the process beside this one) reads them.
+            self._embedder.soon()
             return after.fact
 
         return await asyncio.shield(run())

@@ -25,6 +25,7 @@ from bot.store.index_cache import (
 from bot.store.records import now
 from bot.store.service import FactService
 from bot.store.sync import sync_curated
+from bot.store.vectors import embed_served, load_vectors
 
 __all__ = ["open_service"]
 
@@ -91,6 +92,10 @@ async def open_service(settings: Settings) -> FactService:
                 path = index_path(settings.database_path)
                 note = index_note(lexicon, last_audit_id, len(served))
                 engine = await build_engine(lexicon, sources.values(), served, path, helper=helper, note=note)
+                async with database.read() as session:
+                    stored = await load_vectors(session, engine.encoder.model_id)
+                # Texts without a stored vector (curated facts synced in just now) are encoded now, once.
+                await embed_served(database, engine, stored)
         finally:
             if helper is not None:
                 await helper.stop()

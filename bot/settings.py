@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -11,7 +12,15 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.problems import ProblemsError
 
-__all__ = ["PROJECT_ROOT", "Settings", "SettingsError", "Sharding", "load_settings"]
+__all__ = [
+    "PROJECT_ROOT",
+    "Settings",
+    "SettingsError",
+    "Sharding",
+    "cluster_shards",
+    "database_location",
+    "load_settings",
+]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,6 +74,13 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = Field(default=None, description="Bot token from the developer portal.")
     database_path: Path = Field(default=PROJECT_ROOT / "data" / "bot.db")
+    # PostgreSQL (postgresql://user:password@host:port/database) instead of the SQLite file at database_path: the
+    # store several bot processes share.
+    database_url: SecretStr | None = None
+    # How each process names its connections to PostgreSQL (seen in pg_stat_activity).
+    database_application_name: str = Field(default="ceasefire-bot", min_length=1, max_length=50)
+    # How often a process checks that its link for change notifications from PostgreSQL is alive.
+    database_check_seconds: float = Field(default=5.0, gt=0)
     facts_dir: Path = Field(default=PROJECT_ROOT / "facts")
     seeds_dir: Path = Field(default=PROJECT_ROOT / "seeds")
     moderator_role_ids: Annotated[frozenset[int], NoDecode] = frozenset()
@@ -113,7 +129,7 @@ class Settings(BaseSettings):
         if self.shard_ids is not None and clustered:
             raise ValueError("set either SHARD_IDS or CLUSTER_ID with CLUSTER_COUNT, not both")
         if clustered:
-            return Sharding(_cluster_shards(self.cluster_id, self.cluster_count, count), count)
+            return Sharding(cluster_shards(self.cluster_id, self.cluster_count, count), count)
         ids = tuple(range(count)) if self.shard_ids is None else self.shard_ids
         if not ids or ids[-1] >= count:
             raise ValueError(f"SHARD_IDS must list shards from 0 to {count - 1} (SHARD_COUNT is {count})")
@@ -124,13 +140,30 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgresql_url(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a PostgreSQL URL: postgresql://user:password@host:port/database")
+        return value
+
     @field_validator("discord_token", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
 
-def _cluster_shards(cluster_id: int | None, cluster_count: int | None, shard_count: int) -> tuple[int, ...]:
+def database_location(settings: Settings) -> str:
+    """Where the settings keep the data, for messages: the SQLite file, or the PostgreSQL URL without password."""
+    if settings.database_url is None:
+        return str(settings.database_path)
+    url = settings.database_url.get_secret_value()
+    return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
+
+
+def cluster_shards(cluster_id: int | None, cluster_count: int | None, shard_count: int) -> tuple[int, ...]:
     """Cluster ``cluster_id``'s contiguous share of ``shard_count`` shards split as evenly as possible."""
     if cluster_id is None or cluster_count is None:
         raise ValueError("set CLUSTER_ID and CLUSTER_COUNT together (this process's number, from 0, and how many)")

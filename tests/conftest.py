@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.core.engine import Engine
 from bot.settings import PROJECT_ROOT
+from tests.postgres import created_database, postgres_server
 
 FACTS_DIR = PROJECT_ROOT / "facts"
 SEEDS_DIR = PROJECT_ROOT / "seeds"
@@ -32,6 +35,21 @@ def curated_engine() -> Engine:
 def fresh_engine() -> Engine:
     """An engine over the shipped curated data that a test may change."""
     return Engine.from_data(FACTS_DIR, SEEDS_DIR)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A PostgreSQL server to create test databases on (see :mod:`tests.postgres`); skips when there is none."""
+    # Not under pytest's own temporary folder: the server runs as the postgres user, who must reach it.
+    with tempfile.TemporaryDirectory(prefix="bot-test-postgresql-") as folder, postgres_server(Path(folder)) as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database for this test alone, dropped after it."""
+    with created_database(postgres_server_url) as url:
+        yield url
 
 
 def data_dirs() -> tuple[Path, Path]:

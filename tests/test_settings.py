@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
-from bot.settings import Settings, SettingsError, Sharding, load_settings
+from bot.settings import Settings, SettingsError, Sharding, database_location, load_settings
 
 
 def _sharding(**fields: object) -> Sharding | None:
@@ -71,3 +72,23 @@ def test_bad_combinations_are_one_line_naming_the_settings(
 def test_a_blank_shard_list_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHARD_IDS", " ")
     assert load_settings().sharding is None
+
+
+def test_database_url_must_be_postgresql_and_blank_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://bot@db/bot")
+    with pytest.raises(SettingsError, match=r"DATABASE_URL: .*postgresql://user:password@host:port/database"):
+        load_settings()
+    monkeypatch.setenv("DATABASE_URL", "  ")
+    assert load_settings().database_url is None
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://bot:s3cret@db.example.org:5432/bot", "postgresql://bot:***@db.example.org:5432/bot"),
+        ("postgres://bot@db/bot", "postgres://bot@db/bot"),
+        ("postgresql:///bot?host=/run/postgresql", "postgresql:///bot?host=/run/postgresql"),
+    ],
+)
+def test_the_database_is_named_in_messages_without_its_password(url: str, shown: str) -> None:
+    assert database_location(Settings(database_url=SecretStr(url))) == shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["COLUMNS", "markdown_table", "text_table"]
+__all__ = ["COLUMNS", "DEPLOYMENT_COLUMNS", "deployment_table", "markdown_table", "text_table"]
 
 
 def _discord(base: dict[str, Any], kind: str) -> str:
@@ -66,28 +66,62 @@ COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
 )
 
 
+def _figure(row: dict[str, Any], name: str, form: str) -> str:
+    return "-" if name not in row else format(row[name], form)
+
+
+DEPLOYMENT_COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
+    ("store", lambda r: str(r["store"])),
+    ("processes", lambda r: str(r.get("processes", "-"))),
+    ("answers/s", lambda r: _figure(r, "answers_per_s", ",.0f")),
+    ("answer p50 ms", lambda r: _figure(r, "answer_p50_ms", ".1f")),
+    ("answer p99 ms", lambda r: _figure(r, "answer_p99_ms", ".1f")),
+    ("edit to every process p50 ms", lambda r: _figure(r, "edit_to_all_p50_ms", ".1f")),
+    ("edit to every process p99 ms", lambda r: _figure(r, "edit_to_all_p99_ms", ".1f")),
+    ("note", lambda r: str(r.get("skipped", ""))),
+)
+
+
+def _aligned(header: list[str], rows: list[list[str]]) -> list[str]:
+    table = [header, *rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in table]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return lines
+
+
+def deployment_table(rows: list[dict[str, Any]]) -> str:
+    """The deployments (the bot in 1 or 2 processes against the loopback Discord), aligned for a terminal."""
+    return "\n".join(
+        _aligned([name for name, _ in DEPLOYMENT_COLUMNS], [[cell(r) for _, cell in DEPLOYMENT_COLUMNS] for r in rows])
+    )
+
+
 def _rows(report: dict[str, Any]) -> list[list[str]]:
     return [[cell(base) for _, cell in COLUMNS] for base in report["bases"]]
 
 
 def text_table(report: dict[str, Any]) -> str:
-    """The table aligned for a terminal, with the cold start below it."""
-    rows = [[name for name, _ in COLUMNS], *_rows(report)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-    lines = ["  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)) for row in rows]
-    lines.insert(1, "  ".join("-" * width for width in widths))
+    """The table aligned for a terminal, with the cold start below it (and the deployments when measured)."""
+    lines = _aligned([name for name, _ in COLUMNS], _rows(report))
     lines += [line for base in report["bases"] if (line := _embedding(base)) is not None]
     cold = report["cold_ask"]
     lines.append(
         f"cold `python -m bot ask`: {cold['wall_s']:.3f} s wall (median of {len(cold['wall_s_runs'])}); "
         f"imports discord: {'yes' if cold['imports_discord'] else 'no'}"
     )
+    if "with_model_s" in cold:
+        lines.append(
+            f"cold `python -m bot ask` and the question's vector (the model loaded): {cold['with_model_s']:.3f} s"
+        )
     speed = report["machine"]
     if "loop_s_before" in speed:
         lines.append(
             f"machine speed (a fixed Python loop, lower is faster): {speed['loop_s_before']:.3f} s before the run, "
             f"{speed['loop_s_after']:.3f} s after"
         )
+    if report.get("deployments"):
+        lines += ["", deployment_table(report["deployments"])]
     return "\n".join(lines)
 
 

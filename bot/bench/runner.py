@@ -12,10 +12,11 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.bench.cluster import ClusterOptions, measure_deployments
 from bot.bench.coldstart import measure_cold_ask
 
 __all__ = ["BenchOptions", "machine", "machine_speed", "run_bench", "targets"]
@@ -33,6 +34,7 @@ class BenchOptions:
     cold_runs: int = 5
     load_runs: int = 3
     embed_budget_s: float = 240.0
+    deployments: ClusterOptions | None = field(default_factory=ClusterOptions)
 
 
 def machine() -> dict[str, Any]:
@@ -124,6 +126,8 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) ->
         "bases": bases,
         "cold_ask": measure_cold_ask(options.cold_runs),
     }
+    if options.deployments is not None:
+        report["deployments"] = measure_deployments(options.deployments, progress)
     report["targets"] = targets(report)
     return report
 
@@ -141,7 +145,8 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
     # Answering as the decision needs it: Engine.ask and the semantic ranking of the same question, on one core.
     if curated:
         check("curated: engine p99 ms < 15 (answer and semantic ranking)", _answering_p99(curated), 15.0)
-    check("cold `python -m bot ask` s < 1.0", report["cold_ask"]["wall_s"], 1.0)
+    cold = report["cold_ask"]
+    check("cold `python -m bot ask` s < 1.0, with the sentence model", cold.get("with_model_s", cold["wall_s"]), 1.0)
     check("cold ask imports no discord", 0.0 if not report["cold_ask"]["imports_discord"] else 1.0, 0.5)
     largest = by_name.get("100,000")
     if largest:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
 from bot.cli import admin, answering, benchmarking, datacheck, evaluating, running
 from bot.cli._common import error_text
+from bot.cli.terminal import terminal_safe_output
 from bot.core.problems import ProblemsError
 
 __all__ = ["build_parser", "main"]
@@ -32,7 +34,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the process exit status."""
+    """Run one command; returns the process exit status. Everything it prints is made safe for a terminal."""
+    with terminal_safe_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.handler(args)
@@ -41,4 +48,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader stopped reading (``facts list --json | head -1``): not an error
+        _discard_stdout()
+        return 0
     return status
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so flushing it at exit does not fail again."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, sys.stdout.fileno())
+    os.close(null)

@@ -12,7 +12,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.core.engine import Engine
 from bot.core.problems import ProblemsError
-from bot.settings import Settings, load_settings
+from bot.settings import Settings, database_location, load_settings
 from bot.store import FactService, open_service
 
 __all__ = [
@@ -49,18 +49,25 @@ def add_data_options(parser: argparse.ArgumentParser, *, database: bool = False)
     parser.add_argument("--seeds-dir", type=Path, help="source documents (default: SEEDS_DIR or ./seeds)")
     if database:
         parser.add_argument(
-            "--db", dest="database_path", type=Path, help="the database (default: DATABASE_PATH or ./data/bot.db)"
+            "--db",
+            dest="database_path",
+            type=Path,
+            help="a SQLite database, even when DATABASE_URL is set (default: DATABASE_URL, else DATABASE_PATH or "
+            "./data/bot.db)",
         )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Settings from the environment, overridden by the data options given on the command line."""
+    """Settings from the environment, overridden by the data options given on the command line (``--db`` names a
+    SQLite file, so it also sets DATABASE_URL aside)."""
     settings = load_settings()
-    overrides = {
+    overrides: dict[str, object] = {
         name: value
         for name in ("facts_dir", "seeds_dir", "database_path")
         if (value := getattr(args, name, None)) is not None
     }
+    if "database_path" in overrides:
+        overrides["database_url"] = None
     return settings.model_copy(update=overrides) if overrides else settings
 
 
@@ -103,7 +110,7 @@ def service_session(args: argparse.Namespace) -> Iterator[ServiceSession]:
     """The fact service over the database the options name, closed when the block ends however it ends."""
     settings = settings_from_args(args)
     with asyncio.Runner() as runner:
-        with operator_errors(f"cannot open the database {settings.database_path}"):
+        with operator_errors(f"cannot open the database {database_location(settings)}"):
             service = runner.run(open_service(settings))
         try:
             yield ServiceSession(runner, service)

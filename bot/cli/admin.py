@@ -54,6 +54,10 @@ def _run(handler: Handler, args: argparse.Namespace) -> int:
 
 
 _FACT_OPTIONS = ("question", "answer", "quote", "speaker", "source", "alias", "tag")
+# A draft's fields as the options that set them, for error messages.
+_OPTION_OF = {"id": "--id", "aliases": "--alias", "tags": "--tag", "citations": "--quote"} | {
+    name: f"--{name}" for name in ("question", "answer", "quote", "speaker", "source")
+}
 
 
 def _add_fact_options(parser: argparse.ArgumentParser) -> None:
@@ -185,7 +189,7 @@ def _print_fact(verb: str, fact: Fact) -> None:
 
 def _add(session: ServiceSession, args: argparse.Namespace) -> int:
     service = session.service
-    draft = parse_draft({**_fields(args, service, None), "id": args.id})
+    draft = parse_draft({**_fields(args, service, None), "id": args.id}, _OPTION_OF)
     _print_fact("added", session.run(service.add_fact(draft, args.actor)))
     return 0
 
@@ -198,7 +202,7 @@ def _edit(session: ServiceSession, args: argparse.Namespace) -> int:
         )
     service = session.service
     current = session.run(service.get_fact(args.fact_id))
-    draft = parse_draft(_fields(args, service, current))
+    draft = parse_draft(_fields(args, service, current), _OPTION_OF)
     _print_fact("edited", session.run(service.edit_fact(args.fact_id, draft, args.actor)))
     return 0
 
@@ -248,7 +252,10 @@ def _add_source(session: ServiceSession, args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {args.file} as UTF-8 text: {error}") from error
     service = session.service
-    source = session.run(service.add_source(args.id, args.title, args.outlet, text, args.actor, args.author))
+    labels = {"id": "--id", "title": "--title", "outlet": "--outlet", "author": "--author", "text": str(args.file)}
+    source = session.run(
+        service.add_source(args.id, args.title, args.outlet, text, args.actor, args.author, labels=labels)
+    )
     print(f"added source {source.id}: {source.title} ({len(source.text)} characters)")
     return 0
 
@@ -271,7 +278,13 @@ def _backup(session: ServiceSession, args: argparse.Namespace) -> int:
 
 
 def _restore_database(args: argparse.Namespace) -> int:
-    database = settings_from_args(args).database_path
+    settings = settings_from_args(args)
+    if settings.database_url is not None:
+        raise CommandError(
+            "DATABASE_URL is set: a PostgreSQL database is restored with pg_restore from what pg_dump wrote "
+            "(pg_restore --clean --dbname=DATABASE_URL BACKUP), with every bot process stopped"
+        )
+    database = settings.database_path
     with operator_errors(f"cannot restore {database} from {args.backup}"):
         kept = restore_database(database, args.backup)
     print(f"restored {database} from {args.backup}; it passes the integrity check")

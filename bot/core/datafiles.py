@@ -14,11 +14,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
 from bot.core.problems import ProblemsError
+from bot.core.validation import format_validation_error
 
 __all__ = [
     "DataFileError",
     "find_phrasing_clashes",
-    "format_validation_error",
     "load_fact_files",
     "load_sources",
     "read_source_file",
@@ -32,15 +32,6 @@ class DataFileError(ProblemsError):
     """One or more data files are invalid; ``problems`` names each file, fact and fix."""
 
     heading = "the data files are invalid (run `python -m bot facts check`)"
-
-
-def format_validation_error(error: ValidationError) -> list[str]:
-    """Pydantic's errors as short lines: ``field.path: message``."""
-    lines = []
-    for item in error.errors():
-        where = ".".join(str(part) for part in item["loc"]) or "value"
-        lines.append(f"{where}: {item['msg']}")
-    return lines
 
 
 class _SourceFile(BaseModel):

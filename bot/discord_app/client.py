@@ -28,6 +28,7 @@ discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
 EXTENSIONS = (
+    "bot.discord_app.exts.admin",
     "bot.discord_app.exts.asking",
     "bot.discord_app.exts.info",
     "bot.discord_app.exts.moderation",

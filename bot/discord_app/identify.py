@@ -9,6 +9,8 @@ import logging
 import time
 from typing import Protocol
 
+from bot.store.cluster import ClusterUnavailableError
+
 __all__ = ["IDENTIFY_WINDOW", "IdentifyPacer", "IdentifySlots", "LocalSlots", "bucket_of"]
 
 log = logging.getLogger(__name__)
@@ -52,12 +54,21 @@ class IdentifyPacer:
 
     def __init__(self, slots: IdentifySlots, max_concurrency: int, window: float = IDENTIFY_WINDOW) -> None:
         self._slots = slots
+        self._fallback = LocalSlots()
         self._max_concurrency = max(1, max_concurrency)
         self._window = window
 
     async def wait_turn(self, shard_id: int) -> None:
         """Return once ``shard_id``'s bucket slot is ours (the IDENTIFY goes out right after)."""
         bucket = bucket_of(shard_id, self._max_concurrency)
-        while (wait := await self._slots.claim(bucket, self._window)) > 0:
+        while (wait := await self._claim(bucket)) > 0:
             log.debug("Shard %d waits %.1f s for IDENTIFY bucket %d", shard_id, wait, bucket)
             await asyncio.sleep(wait)
+
+    async def _claim(self, bucket: int) -> float:
+        try:
+            return await self._slots.claim(bucket, self._window)
+        except ClusterUnavailableError:
+            # Discord refuses an IDENTIFY too many with a delay, not a ban: pace this process alone meanwhile.
+            log.warning("Shared IDENTIFY slots unavailable; pacing this process alone", exc_info=True)
+            return await self._fallback.claim(bucket, self._window)

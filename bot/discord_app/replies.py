@@ -14,7 +14,7 @@ import discord
 
 from bot.discord_app.safety import CONTENT_MAX, NO_MENTIONS, clip, fit_embed
 
-__all__ = ["DEFER_AFTER", "defer", "in_time", "reply", "update"]
+__all__ = ["DEFER_AFTER", "defer", "in_time", "message_fields", "reply", "update"]
 
 T = TypeVar("T")
 
@@ -32,20 +32,27 @@ async def defer(interaction: discord.Interaction[discord.Client], *, ephemeral: 
     interaction.extras[_PLACEHOLDER] = ephemeral
 
 
-async def in_time(interaction: discord.Interaction[discord.Client], work: Awaitable[T], *, ephemeral: bool) -> T:
+async def in_time(
+    interaction: discord.Interaction[discord.Client], work: Awaitable[T], *, ephemeral: bool, in_place: bool = False
+) -> T:
     """Await ``work``, deferring the response only if it is not done in time to answer directly.
 
     Answering directly keeps the response's visibility free: an error can still be answered privately
-    under a command whose answers are public.
+    under a command whose answers are public. ``in_place``: the reply will :func:`update` the clicked
+    message, so a deferral acknowledges the click without a "thinking..." message.
     """
     task = asyncio.ensure_future(work)
     done, _ = await asyncio.wait({task}, timeout=DEFER_AFTER)
     if not done:
-        await defer(interaction, ephemeral=ephemeral)
+        if in_place:
+            await interaction.response.defer()
+        else:
+            await defer(interaction, ephemeral=ephemeral)
     return await task
 
 
-def _message(content: str | None, embed: discord.Embed | None, view: discord.ui.View | None) -> dict[str, Any]:
+def message_fields(content: str | None, embed: discord.Embed | None, view: discord.ui.View | None) -> dict[str, Any]:
+    """The keyword arguments of a send: no pings, everything inside Discord's limits, no view when None."""
     fields: dict[str, Any] = {"allowed_mentions": NO_MENTIONS}
     if content is not None:
         fields["content"] = clip(content, CONTENT_MAX)
@@ -65,7 +72,7 @@ async def reply(
     ephemeral: bool = False,
 ) -> None:
     """Send the reply: the first response, the deferred placeholder filled in, or a follow-up message."""
-    fields = _message(content, embed, view)
+    fields = message_fields(content, embed, view)
     if not interaction.response.is_done():
         await interaction.response.send_message(**fields, ephemeral=ephemeral)
         return

@@ -3,7 +3,7 @@ processes, without a network or a token (for the multi-process tests and the ben
 
 from __future__ import annotations
 
-from bot.loopback.processes import BotProcess, bot_environment
+from bot.loopback.processes import BotProcess, Cluster, ProcessExitedError, bot_environment
 from bot.loopback.server import Identify, LoopbackDiscord, Reply
 
-__all__ = ["BotProcess", "Identify", "LoopbackDiscord", "Reply", "bot_environment"]
+__all__ = ["BotProcess", "Cluster", "Identify", "LoopbackDiscord", "ProcessExitedError", "Reply", "bot_environment"]

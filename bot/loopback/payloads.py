@@ -120,19 +120,32 @@ def channel_of(guild_id: int) -> int:
     return guild_id + 1
 
 
-def guild_create(guild_id: int, name: str) -> dict[str, Any]:
-    """A ``GUILD_CREATE`` for a guild with one text channel and the bot as its only cached member."""
-    everyone = {
-        "id": str(guild_id),
-        "name": "@everyone",
-        "permissions": str(_MEMBER_PERMISSIONS.value),
-        "position": 0,
+def moderator_role_of(guild_id: int) -> int:
+    """Each loopback guild has a role with Manage Server, whose id is the guild's plus two."""
+    return guild_id + 2
+
+
+def _role(role_id: int, name: str, permissions: discord.Permissions, position: int) -> dict[str, Any]:
+    return {
+        "id": str(role_id),
+        "name": name,
+        "permissions": str(permissions.value),
+        "position": position,
         "color": 0,
         "hoist": False,
         "managed": False,
         "mentionable": False,
         "flags": 0,
     }
+
+
+def guild_create(guild_id: int, name: str) -> dict[str, Any]:
+    """A ``GUILD_CREATE`` for a guild with one text channel, a moderators' role (Manage Server) and the bot as its
+    only cached member."""
+    roles = [
+        _role(guild_id, "@everyone", _MEMBER_PERMISSIONS, 0),
+        _role(moderator_role_of(guild_id), "Moderators", _MODERATOR_PERMISSIONS, 1),
+    ]
     return {
         "id": str(guild_id),
         "name": name,
@@ -145,7 +158,7 @@ def guild_create(guild_id: int, name: str) -> dict[str, Any]:
         "verification_level": 0,
         "default_message_notifications": 0,
         "explicit_content_filter": 0,
-        "roles": [everyone],
+        "roles": roles,
         "emojis": [],
         "stickers": [],
         "features": [],
@@ -179,6 +192,8 @@ def _interaction(
     interaction_type: int, guild_id: int, user_id: int, data: dict[str, Any], *, moderator: bool
 ) -> dict[str, Any]:
     member = _member(user(user_id, f"member{user_id % 10_000}"))
+    if moderator:
+        member["roles"] = [str(moderator_role_of(guild_id))]
     member["permissions"] = str((_MODERATOR_PERMISSIONS if moderator else _MEMBER_PERMISSIONS).value)
     interaction_id = snowflake()
     return {

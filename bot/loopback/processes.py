@@ -3,15 +3,17 @@ process id, their output kept in a log file for when a test fails."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from bot.loopback.server import LoopbackDiscord
 from bot.settings import PROJECT_ROOT
 
-__all__ = ["BotProcess", "bot_environment"]
+__all__ = ["BotProcess", "Cluster", "ProcessExitedError", "bot_environment"]
 
 _LOOPBACK_TOKEN = "loopback.token.not-a-secret"
 
@@ -67,3 +69,46 @@ class BotProcess:
     def log(self) -> str:
         """Everything the process wrote so far."""
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
+class ProcessExitedError(RuntimeError):
+    """A bot process ended while it was expected to run; the message ends with its log."""
+
+
+class Cluster:
+    """Bot processes named by tags over one loopback Discord; :meth:`stop_all` ends every one of them."""
+
+    def __init__(self, discord: LoopbackDiscord, log_dir: Path) -> None:
+        self.discord = discord
+        self._log_dir = log_dir
+        self.processes: dict[str, BotProcess] = {}
+
+    def start(self, tag: str, **settings: str) -> BotProcess:
+        """Start (or restart) process ``tag`` with ``settings`` (upper-case names, as in .env)."""
+        process = BotProcess(tag, self.discord.base_url(tag), bot_environment(**settings), self._log_dir)
+        self.processes[tag] = process
+        process.start()
+        return process
+
+    async def live(self, expected: dict[int, str], timeout: float = 60.0) -> None:
+        """Wait until exactly ``expected`` (shard -> tag) are connected; ProcessExitedError at once if one of
+        those processes ends, TimeoutError after ``timeout`` seconds."""
+        waiting = asyncio.create_task(self.discord.wait_for_shards(expected, timeout))
+        try:
+            while not waiting.done():
+                for tag in sorted(set(expected.values())):
+                    if not self.processes[tag].running:
+                        raise ProcessExitedError(f"process {tag} exited:\n{self.processes[tag].log()[-4000:]}")
+                await asyncio.wait({waiting}, timeout=0.1)
+        finally:
+            waiting.cancel()
+        await waiting
+
+    def stop_all(self) -> None:
+        """SIGTERM every process (SIGKILL if one hangs)."""
+        for process in self.processes.values():
+            process.stop()
+
+    def logs(self) -> str:
+        """The end of each process's log, headed by its tag."""
+        return "\n".join(f"----- {tag} -----\n{p.log()[-6000:]}" for tag, p in self.processes.items())

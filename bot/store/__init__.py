@@ -1,5 +1,7 @@
-"""The fact store: SQLite (through aiosqlite) behind FactService, the API the CLI and the bot share."""
+"""The fact store behind FactService, the API the CLI and the bot share: SQLite (through aiosqlite) by default,
+PostgreSQL (through asyncpg) when ``DATABASE_URL`` is set."""
 
+from bot.store.errors import DatabaseUnusableError
 from bot.store.service import (
     AskRecord,
     AuditEntry,
@@ -15,6 +17,7 @@ from bot.store.sync import SyncError
 __all__ = [
     "AskRecord",
     "AuditEntry",
+    "DatabaseUnusableError",
     "FactNotFoundError",
     "FactService",
     "ModerationError",

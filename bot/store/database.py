@@ -13,20 +13,23 @@ import os
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import ModuleType
 from typing import Any, cast
 
 import aiosqlite
 
 from bot.store import sql
+from bot.store.backend import CatchUp, Parameters, refuse_foreign, refuse_newer_schema
 from bot.store.errors import DatabaseUnusableError, ReadOnlyDatabaseError
 from bot.store.sqlite_files import check_backup_target, check_problems, target_exists
 
 __all__ = ["Database", "Session", "explained", "restore_hint"]
 
-Parameters = Sequence[Any]
+_NOT_OURS = "Give --db (or DATABASE_PATH) a new file or this bot's database"
+
 # What SQLite says of a file whose pages are not a database (any more).
 _DAMAGED = ("malformed", "not a database")
 
@@ -65,10 +68,15 @@ class Session:
     def __init__(self, connection: aiosqlite.Connection) -> None:
         self._connection = connection
 
-    async def execute(self, statement: str, parameters: Parameters = ()) -> int:
-        """Run one statement; returns the last inserted row id."""
-        async with self._connection.execute(statement, parameters) as cursor:
-            return cursor.lastrowid or 0
+    @property
+    def sql(self) -> ModuleType:
+        """SQLite's statements."""
+        return sql
+
+    async def execute(self, statement: str, parameters: Parameters = ()) -> None:
+        """Run one statement."""
+        async with self._connection.execute(statement, parameters):
+            pass
 
     async def execute_many(self, statement: str, rows: Iterable[Parameters]) -> None:
         """Run one statement once per row of parameters."""
@@ -108,6 +116,12 @@ class Database:
         self._connection = connection
         self._session = Session(connection)
         self._lock = asyncio.Lock()
+        self._data_version: int | None = None
+
+    @property
+    def location(self) -> str:
+        """The database file."""
+        return str(self.path)
 
     @classmethod
     async def open(cls, path: Path, migrate: bool = True) -> Database:
@@ -128,6 +142,7 @@ class Database:
                     await database._session.execute(pragma)
             if migrate:
                 await database._migrate()
+            await database.changed_elsewhere()  # from here on
         except BaseException:
             await connection.close()
             raise
@@ -139,8 +154,9 @@ class Database:
             await self._connection.close()
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[Session]:
-        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises."""
+    async def write(self, *, serialised: bool = True) -> AsyncIterator[Session]:
+        """A ``BEGIN IMMEDIATE`` transaction: committed when the block ends, rolled back if it raises. SQLite has
+        one writer at a time, so every write is ``serialised``."""
         async with self._lock:
             with explained(self.path):
                 try:
@@ -171,12 +187,16 @@ class Database:
         with contextlib.suppress(sqlite3.OperationalError):
             await self._session.execute(statement)
 
-    async def data_version(self) -> int:
-        """A number that changes whenever another connection commits (``PRAGMA data_version``)."""
+    async def changed_elsewhere(self) -> bool:
+        """Whether another connection committed since the last call (``PRAGMA data_version`` changed)."""
         async with self._lock:
             with explained(self.path):
-                value: int = await self._session.fetch_value(sql.DATA_VERSION)
-            return value
+                version: int = await self._session.fetch_value(sql.DATA_VERSION)
+        changed, self._data_version = version != self._data_version, version
+        return changed
+
+    async def follow(self, catch_up: CatchUp) -> None:
+        """Nothing: SQLite cannot announce other connections' commits; :meth:`changed_elsewhere` tells of them."""
 
     async def check(self) -> list[str]:
         """Problems ``integrity_check`` and ``foreign_key_check`` find (an empty list when consistent)."""
@@ -221,25 +241,12 @@ class Database:
         async with self.write() as session:
             # Read inside the write transaction: two processes opening a new file migrate it once.
             version: int = await session.fetch_value(sql.USER_VERSION)
-            if version > len(sql.MIGRATIONS):
-                raise DatabaseUnusableError(
-                    [
-                        f"the database {self.path} was written by a newer version of the bot (schema {version}; "
-                        f"this one knows up to {len(sql.MIGRATIONS)}): upgrade the bot (`git pull`, then "
-                        "`make run` installs it), or give --db a database of this version"
-                    ]
-                )
-            if version == 0:
-                # A new database is empty; one with tables but no version of ours is another program's.
-                foreign = [row[0] for row in await session.fetch_all(sql.SELECT_TABLE_NAMES)]
-                if foreign:
-                    raise DatabaseUnusableError(
-                        [
-                            f"{self.path} is not this bot's database (it holds other tables: "
-                            f"{', '.join(foreign[:5])}{', ...' if len(foreign) > 5 else ''}); nothing was changed. "
-                            "Give --db (or DATABASE_PATH) a new file or this bot's database"
-                        ]
-                    )
+            # A new database is empty; one with tables but no version, or a version without our tables (another
+            # program sets user_version too, perhaps to a number of ours), is another program's.
+            tables = [row[0] for row in await session.fetch_all(sql.SELECT_TABLE_NAMES)]
+            if version == 0 or "facts" not in tables:
+                refuse_foreign(self.location, tables, _NOT_OURS)
+            refuse_newer_schema(self.location, version, len(sql.MIGRATIONS), "give --db a database of this version")
             for number, statements in enumerate(sql.MIGRATIONS[version:], start=version + 1):
                 for statement in statements:
                     await session.execute(statement)

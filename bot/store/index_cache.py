@@ -91,13 +91,17 @@ class IndexHelper:
         self.first = first
 
     @classmethod
-    async def start(cls, database_path: Path, lexicon_path: Path, first: int) -> IndexHelper | None:
-        """Start a helper (None, logged, when the process cannot be started)."""
+    async def start(
+        cls, database_path: Path, lexicon_path: Path, first: int, database_url: str | None = None
+    ) -> IndexHelper | None:
+        """Start a helper reading the SQLite file at ``database_path``, or PostgreSQL at ``database_url`` when
+        given (passed in its environment, never on its command line); None, logged, when it cannot be started."""
         arguments = ("-m", "bot.store.index_helper", str(database_path), str(lexicon_path), str(first))
         try:
             process = await asyncio.create_subprocess_exec(
                 sys.executable,
                 *arguments,
+                env={**os.environ, "DATABASE_URL": database_url or ""},
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE,
@@ -190,6 +194,7 @@ def _write_index(path: Path, engine: Engine, key: str, note: str) -> None:
 def _write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     """``chunks`` in ``path``, whole or not at all: written beside it, flushed, then renamed over it."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)  # on PostgreSQL, no database file made the folder
     try:
         with partial.open("wb") as file:
             file.writelines(chunks)

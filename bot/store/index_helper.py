@@ -1,5 +1,6 @@
 """``python -m bot.store.index_helper DATABASE LEXICON FIRST``: index the served facts from position FIRST on and
-write the index to standard output (see :mod:`bot.core.index_file`), keyed by those facts' content.
+write the index to standard output (see :mod:`bot.core.index_file`), keyed by those facts' content. The facts
+are read from the SQLite file DATABASE, or from PostgreSQL when the environment sets ``DATABASE_URL``.
 
 Started by the service while it reads and indexes the facts before FIRST itself, so that on a machine with two
 cores a large base is indexed in about half the time. It only reads the database. The service checks the key
@@ -17,14 +18,15 @@ from bot.core.index_file import content_digest, encode_index, index_key
 from bot.core.lexical import LexicalIndex
 from bot.core.lexicon import load_lexicon
 from bot.core.models import Fact
+from bot.settings import Settings
 from bot.store import records
-from bot.store.database import Database
+from bot.store.backend import open_backend
 
 __all__ = ["main"]
 
 
 async def _served_facts(database_path: Path, first: int) -> list[Fact]:
-    database = await Database.open(database_path, migrate=False)
+    database = await open_backend(Settings(database_path=database_path), migrate=False)
     try:
         async with database.read() as session:
             return await records.load_served_facts(session, first)

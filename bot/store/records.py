@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,8 +11,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from bot.core.models import Citation, Fact, Provenance, Source, phrasing_key, trusted, trusted_builder
 from bot.core.storage import fact_snapshot
-from bot.store import sql
-from bot.store.database import Session
+from bot.store.backend import Row, Session
+from bot.store.errors import DatabaseUnusableError
 
 __all__ = [
     "FactRecord",
@@ -99,7 +98,7 @@ def occurrence_of(citation: Citation, source: Source) -> int | None:
     return next((number for number, span in enumerate(spans, 1) if span.start == citation.start), None)
 
 
-def _source(row: sqlite3.Row) -> Source:
+def _source(row: Row) -> Source:
     # Validated before it was stored (save_source takes a Source), so not again (see bot.core.models.trusted).
     fields = {"id": row["id"], "title": row["title"], "outlet": row["outlet"], "author": row["author"]}
     return trusted(Source, {**fields, "photo_credit": row["photo_credit"], "text": row["text"]})
@@ -108,27 +107,28 @@ def _source(row: sqlite3.Row) -> Source:
 async def load_sources(session: Session, ids: Iterable[str] | None = None) -> dict[str, Source]:
     """Every registered source by id, or only those with ``ids`` (when registered)."""
     if ids is None:
-        rows = await session.fetch_all(sql.SELECT_SOURCES)
+        rows = await session.fetch_all(session.sql.SELECT_SOURCES)
     else:
-        rows = await session.fetch_all(sql.SELECT_SOURCES_OF, (json.dumps(list(ids)),))
+        rows = await session.fetch_all(session.sql.SELECT_SOURCES_OF, (json.dumps(list(ids)),))
     return {row["id"]: _source(row) for row in rows}
 
 
 async def load_source(session: Session, source_id: str) -> Source | None:
     """One source, or None when the id is not registered."""
-    row = await session.fetch_one(sql.SELECT_SOURCE, (source_id,))
+    row = await session.fetch_one(session.sql.SELECT_SOURCE, (source_id,))
     return None if row is None else _source(row)
 
 
 async def save_source(
     session: Session, source: Source, origin: SourceOrigin, actor: str, at: datetime, *, exists: bool
 ) -> None:
-    """Insert ``source``, or replace the stored one with the same id when ``exists``."""
+    """Insert ``source``, or replace the stored one with the same id when ``exists``; and log the change."""
     values = (source.title, source.outlet, source.author, source.photo_credit, source.text, origin, actor)
     if exists:
-        await session.execute(sql.UPDATE_SOURCE, (*values, timestamp(at), source.id))
+        await session.execute(session.sql.UPDATE_SOURCE, (*values, timestamp(at), source.id))
     else:
-        await session.execute(sql.INSERT_SOURCE, (source.id, *values, timestamp(at)))
+        await session.execute(session.sql.INSERT_SOURCE, (source.id, *values, timestamp(at)))
+    await session.execute(session.sql.INSERT_SOURCE_CHANGE, (source.id,))
 
 
 _Item = TypeVar("_Item")
@@ -152,7 +152,7 @@ class _Reader:
         return self._strings.setdefault(text, text)
 
     def citation(self, row: Sequence[Any]) -> Citation:
-        """A citation from a row of ``_CITATION_COLUMNS`` (fact id and position first)."""
+        """A citation from a row of ``CITATION_COLUMNS`` (fact id and position first)."""
         _, _, quote, speaker, source_id, start, end = row
         shared = self._strings.setdefault
         speaker, source_id = shared(speaker, speaker), shared(source_id, source_id)
@@ -164,9 +164,11 @@ class _Reader:
         fact_id, question, answer, stored_tags, origin, curated_file, updated_by, updated_at = row
         if not citations:  # a stored fact always has one; the matcher and every answer rely on it
             # A database error, reported as such by every front end: something outside the store changed the rows.
-            raise sqlite3.DatabaseError(
-                f"fact {fact_id!r} has no citations in the database, which was changed outside the bot; "
-                "restore a backup (see `db backup`)"
+            raise DatabaseUnusableError(
+                [
+                    f"fact {fact_id!r} has no citations in the database, which was changed outside the bot; "
+                    "restore a backup (see `db backup`)"
+                ]
             )
         tags = self._tags.get(stored_tags)
         if tags is None:
@@ -187,7 +189,7 @@ class _Reader:
         )
 
     def record(self, row: Sequence[Any], aliases: Sequence[str], citations: Sequence[Citation]) -> FactRecord:
-        """A stored fact with its bookkeeping, from a row of ``_FACT_COLUMNS`` and the same as :meth:`fact`."""
+        """A stored fact with its bookkeeping, from a row of ``FACT_COLUMNS`` and the same as :meth:`fact`."""
         curated_hash, created_by, created_at, updated_by, updated_at, removed_at, removed_by = row[6:]
         return FactRecord(
             fact=self.fact((*row[:6], updated_by, updated_at), aliases, citations),
@@ -250,7 +252,7 @@ async def _load(
     *,
     every: bool = False,
 ) -> list[_Item]:
-    """What ``build`` makes of each fact ``statement`` selects (rows of ``_FACT_COLUMNS``) with its aliases and
+    """What ``build`` makes of each fact ``statement`` selects (rows of ``FACT_COLUMNS``) with its aliases and
     citations, in the order the statement gives.
 
     ``every``: the statement selects (nearly) every fact, so all aliases and then all citations are read in one
@@ -261,19 +263,19 @@ async def _load(
     aliases, citations = _Groups(_alias), _Groups(reader.citation)
     fact_batches: AsyncIterator[Sequence[Sequence[Any]]]
     if every:
-        async for rows in session.fetch_batches(sql.SELECT_ALIASES):
+        async for rows in session.fetch_batches(session.sql.SELECT_ALIASES):
             aliases.add(rows)
-        async for rows in session.fetch_batches(sql.SELECT_CITATIONS):
+        async for rows in session.fetch_batches(session.sql.SELECT_CITATIONS):
             citations.add(rows)
         fact_batches = session.fetch_batches(statement, parameters)
     else:
         fact_rows = await session.fetch_all(statement, parameters)
         ids = (json.dumps([row[0] for row in fact_rows]),)
-        aliases.add(await session.fetch_all(sql.SELECT_ALIASES_OF, ids))
-        citations.add(await session.fetch_all(sql.SELECT_CITATIONS_OF, ids))
+        aliases.add(await session.fetch_all(session.sql.SELECT_ALIASES_OF, ids))
+        citations.add(await session.fetch_all(session.sql.SELECT_CITATIONS_OF, ids))
         fact_batches = _one_batch(fact_rows)
-    await aliases.reorder(session, sql.SELECT_FACT_ALIASES)
-    await citations.reorder(session, sql.SELECT_FACT_CITATIONS)
+    await aliases.reorder(session, session.sql.SELECT_FACT_ALIASES)
+    await citations.reorder(session, session.sql.SELECT_FACT_CITATIONS)
     built = []
     async for batch in fact_batches:
         for row in batch:  # each fact's lists are let go as soon as it is built
@@ -285,22 +287,26 @@ async def _one_batch(rows: Sequence[Sequence[Any]]) -> AsyncIterator[Sequence[Se
     yield rows
 
 
-async def load_fact_records(session: Session) -> dict[str, FactRecord]:
-    """Every stored fact, served or removed, by id (in the order they were first stored)."""
-    return {record.fact.id: record for record in await _load(session, _Reader.record, sql.SELECT_FACTS, every=True)}
+async def load_fact_records(session: Session, ids: Iterable[str] | None = None) -> dict[str, FactRecord]:
+    """Every stored fact, served or removed, by id (in the order they were first stored); or those with ``ids``."""
+    if ids is None:
+        loaded = await _load(session, _Reader.record, session.sql.SELECT_FACTS, every=True)
+    else:
+        loaded = await _load(session, _Reader.record, session.sql.SELECT_FACTS_OF, (json.dumps(list(ids)),))
+    return {record.fact.id: record for record in loaded}
 
 
 async def load_served_facts(session: Session, first: int = 0) -> list[Fact]:
     """Every served fact, in the order they were first stored (what the engine answers from); or only those from
     position ``first`` on."""
     if first:
-        return await _load(session, _Reader.fact, sql.SELECT_SERVED_FACTS_FROM, (first,))
-    return await _load(session, _Reader.fact, sql.SELECT_SERVED_FACTS, every=True)
+        return await _load(session, _Reader.fact, session.sql.SELECT_SERVED_FACTS_FROM, (first,))
+    return await _load(session, _Reader.fact, session.sql.SELECT_SERVED_FACTS, every=True)
 
 
 async def load_removed_records(session: Session) -> list[FactRecord]:
     """Every removed fact, in the order they were first stored."""
-    return await _load(session, _Reader.record, sql.SELECT_REMOVED_FACTS)
+    return await _load(session, _Reader.record, session.sql.SELECT_REMOVED_FACTS)
 
 
 async def load_sync_records(
@@ -310,18 +316,19 @@ async def load_sync_records(
     ``fact_ids`` and every fact citing one of ``source_ids``."""
     parameters = (json.dumps(list(fact_ids)), json.dumps(list(source_ids)))
     return {
-        record.fact.id: record for record in await _load(session, _Reader.record, sql.SELECT_SYNC_FACTS, parameters)
+        record.fact.id: record
+        for record in await _load(session, _Reader.record, session.sql.SELECT_SYNC_FACTS, parameters)
     }
 
 
 async def load_fact_record(session: Session, fact_id: str) -> FactRecord | None:
     """One stored fact, or None when no fact has that id."""
-    row = await session.fetch_one(sql.SELECT_FACT, (fact_id,))
+    row = await session.fetch_one(session.sql.SELECT_FACT, (fact_id,))
     if row is None:
         return None
     reader = _Reader()
-    aliases = [_alias(alias) for alias in await session.fetch_all(sql.SELECT_FACT_ALIASES, (fact_id,))]
-    citations = [reader.citation(c) for c in await session.fetch_all(sql.SELECT_FACT_CITATIONS, (fact_id,))]
+    aliases = [_alias(alias) for alias in await session.fetch_all(session.sql.SELECT_FACT_ALIASES, (fact_id,))]
+    citations = [reader.citation(c) for c in await session.fetch_all(session.sql.SELECT_FACT_CITATIONS, (fact_id,))]
     return reader.record(row, aliases, citations)
 
 
@@ -329,7 +336,7 @@ async def phrasing_clashes(session: Session, fact: Fact, ignore: frozenset[str] 
     """Phrasings of ``fact`` that another served fact (not in ``ignore``) already uses, one line each."""
     clashes = []
     for phrasing in fact.phrasings:
-        owner = await session.fetch_value(sql.SELECT_PHRASING_OWNER, (phrasing_key(phrasing),))
+        owner = await session.fetch_value(session.sql.SELECT_PHRASING_OWNER, (phrasing_key(phrasing),))
         if owner is not None and owner != fact.id and owner not in ignore:
             clashes.append(f'"{phrasing}" already leads to fact "{owner}"')
     return clashes
@@ -355,30 +362,31 @@ async def save_fact(session: Session, record: FactRecord, *, exists: bool) -> No
         record.curated_hash,
     )
     if exists:
-        await session.execute(sql.UPDATE_FACT, (*content, *updated, *removed, fact.id))
-        for statement in (sql.DELETE_ALIASES, sql.DELETE_CITATIONS, sql.DELETE_PHRASINGS):
+        await session.execute(session.sql.UPDATE_FACT, (*content, *updated, *removed, fact.id))
+        for statement in (session.sql.DELETE_ALIASES, session.sql.DELETE_CITATIONS, session.sql.DELETE_PHRASINGS):
             await session.execute(statement, (fact.id,))
     else:
         created = (record.created_by, timestamp(record.created_at))
-        await session.execute(sql.INSERT_FACT, (fact.id, *content, *created, *updated, *removed))
+        await session.execute(session.sql.INSERT_FACT, (fact.id, *content, *created, *updated, *removed))
     await session.execute_many(
-        sql.INSERT_ALIAS, [(fact.id, position, alias) for position, alias in enumerate(fact.aliases)]
+        session.sql.INSERT_ALIAS, [(fact.id, position, alias) for position, alias in enumerate(fact.aliases)]
     )
     await session.execute_many(
-        sql.INSERT_CITATION,
+        session.sql.INSERT_CITATION,
         [(fact.id, n, c.quote, c.speaker, c.source, c.start, c.end) for n, c in enumerate(fact.citations)],
     )
     if record.served:
-        await session.execute_many(sql.INSERT_PHRASING, [(phrasing_key(p), fact.id) for p in fact.phrasings])
+        await session.execute_many(session.sql.INSERT_PHRASING, [(phrasing_key(p), fact.id) for p in fact.phrasings])
 
 
 async def write_audit(
     session: Session, action: str, actor: str, at: datetime, *, before: FactRecord | None, after: FactRecord
 ) -> None:
-    """Record one change to ``after.fact`` with the fact as it was and as it is now."""
+    """Record one change to ``after.fact`` with the fact as it was and as it is now, in the audit log and in the
+    change log (from which other processes apply it)."""
     before_json, after_json = snapshot(before), snapshot(after)
     await session.execute(
-        sql.INSERT_AUDIT,
+        session.sql.INSERT_AUDIT,
         (
             after.fact.id,
             action,
@@ -388,3 +396,4 @@ async def write_audit(
             None if after_json is None else json.dumps(after_json, ensure_ascii=False),
         ),
     )
+    await session.execute(session.sql.INSERT_FACT_CHANGE, (after.fact.id,))

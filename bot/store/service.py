@@ -1,8 +1,9 @@
 """FactService: the one API the command line and the Discord bot use to answer, moderate and curate.
 
-Every change is validated first, written with its audit entry in one transaction, and only then applied to
-the engine, so the engine never serves what the database does not hold. Changes made by other processes on
-the same database (say, the admin CLI while the bot runs) reach the engine before the next answer.
+Every change is validated first, written with its audit entry and change-log row in one transaction, and only
+then applied to the engine, so the engine never serves what the database does not hold. Changes made by other
+processes on the same database (say, the admin CLI while the bot runs, or other shards) reach the engine from
+the change log: on SQLite before the next answer, on PostgreSQL as they are announced (see :meth:`catch_up`).
 """
 
 from __future__ import annotations
@@ -13,26 +14,37 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from pydantic import ValidationError
 
-from bot.core.datafiles import format_validation_error
 from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
-from bot.core.problems import ProblemsError
-from bot.core.text import fold_text
-from bot.store import records, sql
-from bot.store.database import Database, Session
+from bot.core.validation import format_validation_error
+from bot.store import records
+from bot.store.backend import Backend, Session
+from bot.store.changes import changes_since
+from bot.store.errors import ReadOnlyDatabaseError
 from bot.store.export import facts_toml
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR
+from bot.store.terms import (
+    AskRecord,
+    AuditEntry,
+    FactNotFoundError,
+    ModerationError,
+    UnansweredQuestion,
+    check_actor,
+    fact_slug,
+    parse_draft,
+    printable,
+    unchanged,
+)
 from bot.store.vectors import Embedder
 
 __all__ = [
@@ -45,106 +57,22 @@ __all__ = [
     "parse_draft",
 ]
 
-ACTOR_MAX = 100
 logger = logging.getLogger(__name__)
-_SLUG_MAX = 40
 _FACT_ID = re.compile(FACT_ID_PATTERN)
-
-
-class ModerationError(ProblemsError):
-    """A change that cannot be made; ``problems`` lists each reason, saying what is wrong and how to fix it."""
-
-
-class FactNotFoundError(ModerationError):
-    """No fact has the given id."""
-
-    def __init__(self, fact_id: str) -> None:
-        self.fact_id = fact_id
-        super().__init__([f'There is no fact "{fact_id}"; check the id (fact ids are listed by `facts list`).'])
-
-
-@dataclass(frozen=True)
-class AskRecord:
-    """The engine's answer and, when the question was recorded, its id (to attach feedback to)."""
-
-    result: AskResult
-    asked_id: int | None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change to a fact: who, when, and the fact before and after (None when absent or removed)."""
-
-    id: int
-    fact_id: str
-    action: str
-    actor: str
-    at: datetime
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class UnansweredQuestion:
-    """A question people asked that got no answer: how often, when last, and the closest fact."""
-
-    question: str
-    count: int
-    last_asked: datetime
-    best_fact_id: str | None
-
-
-def parse_draft(data: Mapping[str, object]) -> FactDraft:
-    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each."""
-    try:
-        return FactDraft.model_validate(data)
-    except ValidationError as error:
-        raise ModerationError(format_validation_error(error)) from error
-
-
-def _check_actor(actor: str) -> str:
-    actor = actor.strip()
-    valid = 1 <= len(actor) <= ACTOR_MAX and all(ord(char) >= 32 for char in actor)
-    try:
-        # Python strings may hold lone surrogates (undecodable command-line bytes); SQLite cannot store them.
-        actor.encode("utf-8")
-    except UnicodeEncodeError:
-        valid = False
-    if not valid:
-        raise ModerationError([f"actor: give a name of 1 to {ACTOR_MAX} characters of text on one line"])
-    return actor
-
-
-def _slug(question: str) -> str:
-    words = re.findall(r"[a-z0-9]+", fold_text(question).lower())
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > _SLUG_MAX:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or "fact"
-
-
-def _printable(text: str | None) -> str | None:
-    """``text`` safe to store when it is only a record of what was typed (undecodable characters replaced)."""
-    return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
-
-
-def _same(before: FactRecord, after: FactRecord) -> bool:
-    """Whether a change leaves the fact as it was (who changed it and when aside)."""
-    unstamped = after.fact.model_copy(update={"provenance": before.fact.provenance})
-    return unstamped == before.fact and before.served == after.served
 
 
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
-    def __init__(self, database: Database, engine: Engine, last_audit_id: int, data_version: int) -> None:
+    def __init__(self, database: Backend, engine: Engine, last_seq: int) -> None:
+        """The service over ``database`` and ``engine``, whose facts are the database's as of change ``last_seq``
+        (see :func:`bot.store.startup.open_service`)."""
         self._database = database
         self._engine = engine
         self._embedder = Embedder(database, engine)
-        self._last_audit_id = last_audit_id
-        self._data_version = data_version
+        self._last_seq = last_seq
+        self._catching_up = asyncio.Lock()
+        self._read_only_noted = False  # the warning that questions go unrecorded is logged once
 
     async def close(self) -> None:
         """Finish the write and the embedding in progress and close the database."""
@@ -175,7 +103,13 @@ class FactService:
         result = self._engine.ask(question)
         if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
-        return await self._record(result, asker, channel)
+        try:
+            return await self._record(result, asker, channel)
+        except ReadOnlyDatabaseError as error:  # the answer matters more than the log: give it unrecorded
+            if not self._read_only_noted:
+                self._read_only_noted = True
+                logger.warning("answering without recording the questions: %s", error)
+            return AskRecord(result, None)
 
     async def ask_fact(self, fact_id: str, *, asker: str | None = None, channel: str | None = None) -> AskRecord | None:
         """Answer with the fact the asker picked from the questions offered (see :meth:`Engine.choose`), recorded
@@ -189,26 +123,28 @@ class FactService:
         """Record an answered (or unanswered) question with its outcome, for the curators and for feedback."""
         closest = result.fact.id if result.fact else next((s.fact_id for s in result.suggestions), None)
         row = (
-            _printable(result.question),
-            phrasing_key(_printable(result.question) or ""),
+            printable(result.question),
+            phrasing_key(printable(result.question) or ""),
             result.status.value,
             closest,
             result.score,
-            _printable(asker),
-            _printable(channel),
+            printable(asker),
+            printable(channel),
             records.timestamp(now()),
         )
-        async with self._database.write() as session:
-            asked_id = await session.execute(sql.INSERT_ASKED, row)
+        async with self._database.write(serialised=False) as session:
+            asked_id: int = await session.fetch_value(session.sql.INSERT_ASKED, row)
         return AskRecord(result, asked_id)
 
     async def record_feedback(self, asked_id: int, helpful: bool, actor: str) -> None:
         """Attach helpful / not helpful to an asked question (a later vote by the same actor replaces theirs)."""
-        actor = _check_actor(actor)
-        async with self._database.write() as session:
-            if await session.fetch_value(sql.ASKED_EXISTS, (asked_id,)) is None:
+        actor = check_actor(actor)
+        async with self._database.write(serialised=False) as session:
+            if await session.fetch_value(session.sql.ASKED_EXISTS, (asked_id,)) is None:
                 raise ModerationError([f"There is no asked question #{asked_id} to give feedback on."])
-            await session.execute(sql.UPSERT_FEEDBACK, (asked_id, int(helpful), actor, records.timestamp(now())))
+            await session.execute(
+                session.sql.UPSERT_FEEDBACK, (asked_id, int(helpful), actor, records.timestamp(now()))
+            )
 
     # -- moderation ------------------------------------------------------------------------------------
 
@@ -222,7 +158,7 @@ class FactService:
             fact = self._resolve(draft, fact_id, None)
             return None, FactRecord(stamped(fact, "moderator", None, actor, at), None, actor, at)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("created", actor, build)
 
     async def edit_fact(
@@ -247,7 +183,7 @@ class FactService:
             origin = before.fact.provenance
             return before, dataclasses.replace(before, fact=stamped(fact, origin.origin, origin.file, actor, at))
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("edited", actor, build)
 
     async def remove_fact(self, fact_id: str, actor: str) -> Fact:
@@ -257,7 +193,7 @@ class FactService:
             before = await self._served(session, fact_id)
             return before, dataclasses.replace(before, removed_by=actor, removed_at=at)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("removed", actor, build)
 
     async def restore_fact(self, fact_id: str, actor: str) -> Fact:
@@ -269,7 +205,7 @@ class FactService:
                 raise ModerationError([f'Fact "{fact_id}" is not removed, so there is nothing to restore.'])
             return before, dataclasses.replace(before, removed_by=None, removed_at=None)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("restored", actor, build)
 
     async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
@@ -298,21 +234,36 @@ class FactService:
         return await self._change_aliases(fact_id, aliases, "alias_removed", actor)
 
     async def add_source(  # noqa: PLR0917 - the signature the Discord adapter codes against
-        self, source_id: str, title: str, outlet: str, text: str, actor: str, author: str | None = None
+        self,
+        source_id: str,
+        title: str,
+        outlet: str,
+        text: str,
+        actor: str,
+        author: str | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
     ) -> Source:
-        """Register a plain-text source document that quotes can then cite."""
-        actor = _check_actor(actor)
+        """Register a plain-text source document that quotes can then cite (control characters, NUL among them,
+        refused by the model: no plain-text document holds one, and no PostgreSQL text column can). ``labels``
+        names the fields in error messages as the person gave them (e.g. ``--title``)."""
+        actor = check_actor(actor)
         try:
             source = Source(id=source_id, title=title, outlet=outlet, author=author, text=text)
         except ValidationError as error:
-            raise ModerationError(format_validation_error(error)) from error
+            raise ModerationError(format_validation_error(error, labels)) from error
         if not text.strip():
-            raise ModerationError(["text: the source document is blank"])
-        async with self._database.write() as session:
-            if await records.load_source(session, source.id) is not None:
-                raise ModerationError([f'A source "{source.id}" is already registered; choose another id.'])
-            await records.save_source(session, source, "moderator", actor, now(), exists=False)
-        self._engine.put_source(source)
+            raise ModerationError([f"{(labels or {}).get('text', 'text')}: the source document is blank"])
+        await self._refresh()
+
+        async def run() -> None:
+            async with self._database.write() as session:
+                if await records.load_source(session, source.id) is not None:
+                    raise ModerationError([f'A source "{source.id}" is already registered; choose another id.'])
+                await records.save_source(session, source, "moderator", actor, now(), exists=False)
+            await self.catch_up()
+
+        await asyncio.shield(run())
         return source
 
     # -- curators' views -------------------------------------------------------------------------------
@@ -332,10 +283,10 @@ class FactService:
         limit = max(1, limit)
         async with self._database.read() as session:
             if fact_id is None:
-                rows = await session.fetch_all(sql.SELECT_AUDIT, (limit,))
+                rows = await session.fetch_all(session.sql.SELECT_AUDIT, (limit,))
             else:
                 await self._stored(session, fact_id)
-                rows = await session.fetch_all(sql.SELECT_FACT_AUDIT, (fact_id, limit))
+                rows = await session.fetch_all(session.sql.SELECT_FACT_AUDIT, (fact_id, limit))
         return [
             AuditEntry(
                 id=row["id"],
@@ -352,7 +303,7 @@ class FactService:
     async def unanswered(self, limit: int = 20) -> list[UnansweredQuestion]:
         """The questions most often asked without an answer (grouped by phrasing), most frequent first."""
         async with self._database.read() as session:
-            rows = await session.fetch_all(sql.SELECT_UNANSWERED, (max(1, limit),))
+            rows = await session.fetch_all(session.sql.SELECT_UNANSWERED, (max(1, limit),))
         return [
             UnansweredQuestion(row["question"], row["asked"], records.parse_time(row["last_asked"]), row["fact_id"])
             for row in rows
@@ -379,12 +330,28 @@ class FactService:
 
     async def backup(self, path: Path, *, replace: bool = False) -> None:
         """Write a consistent copy of the database to ``path`` while it stays in use; an existing file at ``path``
-        is refused unless ``replace``, and the database itself always (DatabaseUnusableError)."""
+        is refused unless ``replace``, and the database itself always (DatabaseUnusableError; for PostgreSQL,
+        always, saying to use pg_dump)."""
         await self._database.backup(path, replace=replace)
 
     async def check(self) -> list[str]:
-        """Whatever SQLite's integrity and foreign key checks find (an empty list when consistent)."""
+        """Whatever the database's own checks find (an empty list when consistent)."""
         return await self._database.check()
+
+    async def catch_up(self) -> None:
+        """Apply to the engine every change committed after the last one applied, by any process.
+
+        One catch-up at a time, each reading the change log and the changed rows in one snapshot: the engine
+        moves from one committed state to a later one, never back.
+        """
+        async with self._catching_up:
+            async with self._database.read() as session:
+                changes = await changes_since(session, self._last_seq)
+            for source in changes.sources:
+                self._engine.put_source(source)
+            for record in changes.facts:
+                self._serve(record)
+            self._last_seq = changes.last_seq
 
     # -- internals -------------------------------------------------------------------------------------
 
@@ -394,7 +361,8 @@ class FactService:
         actor: str,
         build: Callable[[Session, datetime], Awaitable[tuple[FactRecord | None, FactRecord]]],
     ) -> Fact:
-        """Write the change ``build`` makes, with its audit entry, then serve it.
+        """Write the change ``build`` makes, with its audit entry, then serve it (by catching up with the change
+        log, which brings in any change committed by another process meanwhile too).
 
         Shielded: once started, a change and the engine update after its commit finish even if the caller is
         cancelled, so the engine never falls behind a committed write.
@@ -405,7 +373,7 @@ class FactService:
             async with self._database.write() as session:
                 at = now()
                 before, after = await build(session, at)
-                if before is not None and _same(before, after):
+                if before is not None and unchanged(before, after):
                     raise ModerationError(
                         [f'That changes nothing: fact "{after.fact.id}" already reads like that, so nothing was saved.']
                     )
@@ -417,7 +385,7 @@ class FactService:
                         )
                 await records.save_fact(session, after, exists=before is not None)
                 await records.write_audit(session, action, actor, at, before=before, after=after)
-            self._serve(after)
+            await self.catch_up()
             # Its vectors right after, stored so that a restart (or the process beside this one) reads them.
             self._embedder.soon()
             return after.fact
@@ -435,7 +403,7 @@ class FactService:
             changed = stamped(fact.model_copy(update={"aliases": draft.aliases}), origin.origin, origin.file, actor, at)
             return before, dataclasses.replace(before, fact=changed)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change(action, actor, build)
 
     def _resolve(self, draft: FactDraft, fact_id: str, current: Fact | None) -> Fact:
@@ -460,9 +428,9 @@ class FactService:
             raise ModerationError(format_validation_error(error)) from error
 
     async def _free_id(self, session: Session, question: str) -> str:
-        slug = _slug(question)
+        slug = fact_slug(question)
         candidate, number = slug, 1
-        while await session.fetch_value(sql.FACT_EXISTS, (candidate,)) is not None:
+        while await session.fetch_value(session.sql.FACT_EXISTS, (candidate,)) is not None:
             number += 1
             candidate = f"{slug}-{number}"
         return candidate
@@ -486,22 +454,7 @@ class FactService:
             self._engine.drop_fact(record.fact.id)
 
     async def _refresh(self) -> None:
-        """Bring in facts and sources other processes committed since we last looked."""
-        version = await self._database.data_version()
-        if version == self._data_version:
-            return
-        self._data_version = version
-        async with self._database.read() as session:
-            known = self._engine.sources.keys()
-            source_ids = [row["id"] for row in await session.fetch_all(sql.SELECT_SOURCE_IDS)]
-            sources = [await records.load_source(session, s) for s in source_ids if s not in known]
-            changed = await session.fetch_all(sql.SELECT_FACTS_CHANGED_SINCE, (self._last_audit_id,))
-            stored = [await records.load_fact_record(session, row["fact_id"]) for row in changed]
-        # Applied with no await in between, so no write of ours can land between the read and this.
-        for source in sources:
-            if source is not None:
-                self._engine.put_source(source)
-        for record in stored:
-            if record is not None:
-                self._serve(record)
-        self._last_audit_id = max([self._last_audit_id, *(row["last_id"] for row in changed)])
+        """Catch up when the database says another connection may have committed (SQLite; PostgreSQL announces
+        changes instead, see :meth:`catch_up`)."""
+        if await self._database.changed_elsewhere():
+            await self.catch_up()

@@ -10,12 +10,14 @@ __all__ = [
     "ASKED_EXISTS",
     "BEGIN_IMMEDIATE",
     "BEGIN_READ",
+    "CITATION_COLUMNS",
     "COMMIT",
     "CONNECTION_PRAGMAS",
     "DATA_VERSION",
     "DELETE_ALIASES",
     "DELETE_CITATIONS",
     "DELETE_PHRASINGS",
+    "FACT_COLUMNS",
     "FACT_EXISTS",
     "FOREIGN_KEY_CHECK",
     "INSERT_ALIAS",
@@ -23,8 +25,10 @@ __all__ = [
     "INSERT_AUDIT",
     "INSERT_CITATION",
     "INSERT_FACT",
+    "INSERT_FACT_CHANGE",
     "INSERT_PHRASING",
     "INSERT_SOURCE",
+    "INSERT_SOURCE_CHANGE",
     "INSERT_TEXT_VECTOR",
     "INTEGRITY_CHECK",
     "MIGRATIONS",
@@ -32,15 +36,17 @@ __all__ = [
     "SELECT_ALIASES",
     "SELECT_ALIASES_OF",
     "SELECT_AUDIT",
+    "SELECT_CHANGES_SINCE",
     "SELECT_CITATIONS",
     "SELECT_CITATIONS_OF",
     "SELECT_FACT",
     "SELECT_FACTS",
-    "SELECT_FACTS_CHANGED_SINCE",
+    "SELECT_FACTS_OF",
     "SELECT_FACT_ALIASES",
     "SELECT_FACT_AUDIT",
     "SELECT_FACT_CITATIONS",
     "SELECT_LAST_AUDIT_ID",
+    "SELECT_LAST_CHANGE",
     "SELECT_PHRASING_COUNTS",
     "SELECT_PHRASING_OWNER",
     "SELECT_REMOVED_FACTS",
@@ -56,6 +62,7 @@ __all__ = [
     "SELECT_TEXT_VECTORS",
     "SELECT_TEXT_VECTORS_OF",
     "SELECT_UNANSWERED",
+    "SOURCE_COLUMNS",
     "UPDATE_FACT",
     "UPDATE_SOURCE",
     "UPSERT_FEEDBACK",
@@ -196,10 +203,23 @@ _SCHEMA_1 = (
     """,
 )
 
+# The change log: one row per change to a fact or a source, written in the transaction that makes it. Each
+# process applies the rows after the last sequence number it has seen to its own engine.
+_CHANGES_2 = (
+    """
+    CREATE TABLE changes (
+        seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+        fact_id   TEXT REFERENCES facts (id),
+        source_id TEXT REFERENCES sources (id),
+        CHECK ((fact_id IS NULL) != (source_id IS NULL))
+    ) STRICT
+    """,
+)
+
 # Sentence vectors by the text they were made from, so a restart never encodes an unchanged text again: ``model``
 # names the vector space (bot.core.embedding), ``digest`` the text (bot.core.semantic.text_digest, hex), ``codes``
 # the vector's int8 components (bytes) and ``scale`` what they are multiplied by (bot.core.semantic.Quantized).
-_VECTORS_2 = (
+_VECTORS_3 = (
     """
     CREATE TABLE text_vectors (
         model  TEXT NOT NULL,
@@ -211,16 +231,16 @@ _VECTORS_2 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _VECTORS_2)
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _CHANGES_2, _VECTORS_3)
 
 # -- sources ---------------------------------------------------------------------------------------------
 
-_SOURCE_COLUMNS = "id, title, outlet, author, photo_credit, text, origin, added_by, added_at"
-SELECT_SOURCES = f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY id"
+SOURCE_COLUMNS = "id, title, outlet, author, photo_credit, text, origin, added_by, added_at"
+SELECT_SOURCES = f"SELECT {SOURCE_COLUMNS} FROM sources ORDER BY id"
 SELECT_SOURCE_IDS = "SELECT id FROM sources"
-SELECT_SOURCES_OF = f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
-SELECT_SOURCE = f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE id = ?"
-INSERT_SOURCE = f"INSERT INTO sources ({_SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+SELECT_SOURCES_OF = f"SELECT {SOURCE_COLUMNS} FROM sources WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id"
+SELECT_SOURCE = f"SELECT {SOURCE_COLUMNS} FROM sources WHERE id = ?"
+INSERT_SOURCE = f"INSERT INTO sources ({SOURCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 UPDATE_SOURCE = """
     UPDATE sources SET title = ?, outlet = ?, author = ?, photo_credit = ?, text = ?, origin = ?,
         added_by = ?, added_at = ?
@@ -229,11 +249,11 @@ UPDATE_SOURCE = """
 
 # -- facts -----------------------------------------------------------------------------------------------
 
-_FACT_COLUMNS = (
+FACT_COLUMNS = (
     "id, question, answer, tags, origin, curated_file, curated_hash, "
     "created_by, created_at, updated_by, updated_at, removed_at, removed_by"
 )
-SELECT_FACTS = f"SELECT {_FACT_COLUMNS} FROM facts ORDER BY rowid"
+SELECT_FACTS = f"SELECT {FACT_COLUMNS} FROM facts ORDER BY rowid"
 # A served fact needs no bookkeeping beyond its provenance: these columns only.
 SELECT_SERVED_FACTS = """
     SELECT id, question, answer, tags, origin, curated_file, updated_by, updated_at
@@ -242,19 +262,20 @@ SELECT_SERVED_FACTS = """
 # The served facts from a position on (the first is 0), in the same order.
 SELECT_SERVED_FACTS_FROM = f"{SELECT_SERVED_FACTS} LIMIT -1 OFFSET ?"
 SELECT_SERVED_FACT_COUNT = "SELECT COUNT(*) FROM facts WHERE removed_at IS NULL"
-SELECT_REMOVED_FACTS = f"SELECT {_FACT_COLUMNS} FROM facts WHERE removed_at IS NOT NULL ORDER BY rowid"
+SELECT_REMOVED_FACTS = f"SELECT {FACT_COLUMNS} FROM facts WHERE removed_at IS NOT NULL ORDER BY rowid"
 # What a curated sync needs: every curated fact, the facts with these ids (a JSON array: those in the files), and
 # every fact citing one of these sources (a JSON array: the sources whose text changed).
 SELECT_SYNC_FACTS = f"""
-    SELECT {_FACT_COLUMNS} FROM facts
+    SELECT {FACT_COLUMNS} FROM facts
     WHERE origin = 'curated'
         OR id IN (SELECT value FROM json_each(?))
         OR id IN (SELECT fact_id FROM citations WHERE source_id IN (SELECT value FROM json_each(?)))
     ORDER BY rowid
 """
-SELECT_FACT = f"SELECT {_FACT_COLUMNS} FROM facts WHERE id = ?"
+SELECT_FACT = f"SELECT {FACT_COLUMNS} FROM facts WHERE id = ?"
+SELECT_FACTS_OF = f"SELECT {FACT_COLUMNS} FROM facts WHERE id IN (SELECT value FROM json_each(?)) ORDER BY rowid"
 FACT_EXISTS = "SELECT 1 FROM facts WHERE id = ?"
-INSERT_FACT = f"INSERT INTO facts ({_FACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+INSERT_FACT = f"INSERT INTO facts ({FACT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 UPDATE_FACT = """
     UPDATE facts SET question = ?, answer = ?, tags = ?, origin = ?, curated_file = ?, curated_hash = ?,
         updated_by = ?, updated_at = ?, removed_at = ?, removed_by = ?
@@ -271,14 +292,15 @@ SELECT_FACT_ALIASES = "SELECT fact_id, position, alias FROM aliases WHERE fact_i
 DELETE_ALIASES = "DELETE FROM aliases WHERE fact_id = ?"
 INSERT_ALIAS = "INSERT INTO aliases (fact_id, position, alias) VALUES (?, ?, ?)"
 
-_CITATION_COLUMNS = "fact_id, position, quote, speaker, source_id, start, end"
-SELECT_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations ORDER BY rowid"
+# "end" is quoted: a reserved word in PostgreSQL, whose statements are made from these (see pg_sql).
+CITATION_COLUMNS = 'fact_id, position, quote, speaker, source_id, start, "end"'
+SELECT_CITATIONS = f"SELECT {CITATION_COLUMNS} FROM citations ORDER BY rowid"
 SELECT_CITATIONS_OF = (
-    f"SELECT {_CITATION_COLUMNS} FROM citations WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY rowid"
+    f"SELECT {CITATION_COLUMNS} FROM citations WHERE fact_id IN (SELECT value FROM json_each(?)) ORDER BY rowid"
 )
-SELECT_FACT_CITATIONS = f"SELECT {_CITATION_COLUMNS} FROM citations WHERE fact_id = ? ORDER BY position"
+SELECT_FACT_CITATIONS = f"SELECT {CITATION_COLUMNS} FROM citations WHERE fact_id = ? ORDER BY position"
 DELETE_CITATIONS = "DELETE FROM citations WHERE fact_id = ?"
-INSERT_CITATION = f"INSERT INTO citations ({_CITATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+INSERT_CITATION = f"INSERT INTO citations ({CITATION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
 
 DELETE_PHRASINGS = "DELETE FROM phrasings WHERE fact_id = ?"
 INSERT_PHRASING = "INSERT INTO phrasings (key, fact_id) VALUES (?, ?)"
@@ -292,13 +314,20 @@ INSERT_AUDIT = "INSERT INTO audit_log (fact_id, action, actor, at, before, after
 SELECT_AUDIT = f"SELECT {_AUDIT_COLUMNS} FROM audit_log ORDER BY id DESC LIMIT ?"
 SELECT_FACT_AUDIT = f"SELECT {_AUDIT_COLUMNS} FROM audit_log WHERE fact_id = ? ORDER BY id DESC LIMIT ?"
 SELECT_LAST_AUDIT_ID = "SELECT COALESCE(MAX(id), 0) FROM audit_log"
-SELECT_FACTS_CHANGED_SINCE = "SELECT fact_id, MAX(id) AS last_id FROM audit_log WHERE id > ? GROUP BY fact_id"
+
+# -- change log ------------------------------------------------------------------------------------------
+
+INSERT_FACT_CHANGE = "INSERT INTO changes (fact_id) VALUES (?)"
+INSERT_SOURCE_CHANGE = "INSERT INTO changes (source_id) VALUES (?)"
+SELECT_CHANGES_SINCE = "SELECT seq, fact_id, source_id FROM changes WHERE seq > ? ORDER BY seq"
+SELECT_LAST_CHANGE = "SELECT COALESCE(MAX(seq), 0) FROM changes"
 
 # -- curators' loop --------------------------------------------------------------------------------------
 
 INSERT_ASKED = """
     INSERT INTO asked_questions (question, normalised, status, fact_id, score, asker, channel, at)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    RETURNING id
 """
 ASKED_EXISTS = "SELECT 1 FROM asked_questions WHERE id = ?"
 # SQLite takes the bare columns (question, fact_id) from the row holding MAX(at): the latest wording.

@@ -7,12 +7,14 @@ import contextlib
 import gc
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.lexicon import Lexicon, load_lexicon
-from bot.settings import Settings
-from bot.store import records, sql
-from bot.store.database import Database
+from bot.settings import Settings, database_location
+from bot.store import records
+from bot.store.backend import Backend, open_backend
+from bot.store.changes import last_change
 from bot.store.index_cache import (
     IndexHelper,
     build_engine,
@@ -27,7 +29,7 @@ from bot.store.service import FactService
 from bot.store.sync import sync_curated
 from bot.store.vectors import embed_served, load_vectors
 
-__all__ = ["open_service"]
+__all__ = ["index_file", "open_service"]
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +51,14 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-async def _index_helper(database: Database, settings: Settings, lexicon: Lexicon) -> IndexHelper | None:
+def index_file(settings: Settings) -> Path:
+    """Where this process keeps the index file: beside the SQLite file, or for PostgreSQL in that folder."""
+    if settings.database_url is None:
+        return index_path(settings.database_path)
+    return settings.database_path.parent / "postgresql.index"
+
+
+async def _index_helper(database: Backend, settings: Settings, lexicon: Lexicon) -> IndexHelper | None:
     """A helper process indexing the later half of the facts, started before this process reads them, when the
     base is large enough, there is a core to spare, and the index file is not known to be current.
 
@@ -62,36 +71,39 @@ async def _index_helper(database: Database, settings: Settings, lexicon: Lexicon
     if not minimum or usable_cores() < 2:
         return None
     async with database.read() as session:
-        count: int = await session.fetch_value(sql.SELECT_SERVED_FACT_COUNT)
-        last_audit_id: int = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
-    noted = read_index_note(index_path(settings.database_path))
+        count: int = await session.fetch_value(session.sql.SELECT_SERVED_FACT_COUNT)
+        last_audit_id: int = await session.fetch_value(session.sql.SELECT_LAST_AUDIT_ID)
+    noted = read_index_note(index_file(settings))
     if count < minimum or noted == index_note(lexicon, last_audit_id, count):
         return None
-    return await IndexHelper.start(settings.database_path, settings.facts_dir / LEXICON_FILE, split_point(count))
+    url = None if settings.database_url is None else settings.database_url.get_secret_value()
+    lexicon_path = settings.facts_dir / LEXICON_FILE
+    return await IndexHelper.start(settings.database_path, lexicon_path, split_point(count), url)
 
 
 async def open_service(settings: Settings) -> FactService:
-    """Validate the data files, open the database and migrate it, sync the curated files into it and build the
-    engine over the served facts; the open service (close it when done)."""
+    """Validate the data files, open the database and migrate it, sync the curated files into it, build the
+    engine over the served facts and follow other processes' changes; the open service (close it when done)."""
     lexicon = load_lexicon(settings.facts_dir / LEXICON_FILE)
     seeds = load_sources(settings.seeds_dir)
     curated = load_fact_files(settings.facts_dir, seeds)
-    database = await Database.open(settings.database_path)
+    database = await open_backend(settings)
     try:
         async with database.write() as session:
             changes = await sync_curated(session, seeds, curated, now())
-        logger.info("Synced the curated files into %s: %d fact change(s)", settings.database_path, changes)
+        logger.info("Synced the curated files into %s: %d fact change(s)", database_location(settings), changes)
         helper = await _index_helper(database, settings, lexicon)
         try:
             with _collector_paused():
                 async with database.read() as session:
                     sources = await records.load_sources(session)
                     served = await records.load_served_facts(session)
-                    last_audit_id = await session.fetch_value(sql.SELECT_LAST_AUDIT_ID)
-                data_version = await database.data_version()
-                path = index_path(settings.database_path)
+                    last_audit_id = await session.fetch_value(session.sql.SELECT_LAST_AUDIT_ID)
+                    last_seq = await last_change(session)
                 note = index_note(lexicon, last_audit_id, len(served))
-                engine = await build_engine(lexicon, sources.values(), served, path, helper=helper, note=note)
+                engine = await build_engine(
+                    lexicon, sources.values(), served, index_file(settings), helper=helper, note=note
+                )
                 async with database.read() as session:
                     stored = await load_vectors(session, engine.encoder.model_id)
                 # Texts without a stored vector (curated facts synced in just now) are encoded now, once.
@@ -99,7 +111,9 @@ async def open_service(settings: Settings) -> FactService:
         finally:
             if helper is not None:
                 await helper.stop()
-        return FactService(database, engine, last_audit_id, data_version)
+        service = FactService(database, engine, last_seq)
+        await database.follow(service.catch_up)
+        return service
     except BaseException:
         await database.close()
         raise

@@ -19,7 +19,7 @@ from datetime import datetime
 from bot.core.models import Fact, Source
 from bot.core.problems import ProblemsError
 from bot.core.storage import curated_fingerprint
-from bot.store.database import Session
+from bot.store.backend import Session
 from bot.store.records import (
     FactRecord,
     load_sources,

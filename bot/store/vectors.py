@@ -14,8 +14,7 @@ import numpy as np
 from bot.core.embedding import DIMENSION
 from bot.core.engine import Engine
 from bot.core.semantic import Quantized, VectorTable
-from bot.store import sql
-from bot.store.database import Database, Session
+from bot.store.backend import Backend, Session
 from bot.store.errors import ReadOnlyDatabaseError
 
 __all__ = ["Embedder", "embed_served", "load_vectors", "save_vectors"]
@@ -25,9 +24,9 @@ logger = logging.getLogger(__name__)
 
 async def load_vectors(session: Session, model_id: str, digests: Collection[str] | None = None) -> VectorTable:
     """The stored vectors of ``model_id``: every one, or those of the texts with ``digests``."""
-    statement, parameters = sql.SELECT_TEXT_VECTORS, [model_id]
+    statement, parameters = session.sql.SELECT_TEXT_VECTORS, [model_id]
     if digests is not None:
-        statement, parameters = sql.SELECT_TEXT_VECTORS_OF, [model_id, json.dumps(list(digests))]
+        statement, parameters = session.sql.SELECT_TEXT_VECTORS_OF, [model_id, json.dumps(list(digests))]
     keys: list[str] = []
     codes: list[bytes] = []
     scales: list[float] = []
@@ -47,12 +46,12 @@ async def save_vectors(session: Session, model_id: str, table: VectorTable) -> N
     """Store ``table``'s vectors under ``model_id`` (a text already stored keeps its row)."""
     codes, scales = table.vectors.codes, table.vectors.scales
     await session.execute_many(
-        sql.INSERT_TEXT_VECTOR,
+        session.sql.INSERT_TEXT_VECTOR,
         ((model_id, digest, codes[row].tobytes(), float(scales[row])) for digest, row in table.rows.items()),
     )
 
 
-async def embed_served(database: Database, engine: Engine, known: VectorTable | None = None) -> None:
+async def embed_served(database: Backend, engine: Engine, known: VectorTable | None = None) -> None:
     """Vectors for the served facts the engine has none for yet: those stored already read back (or taken from
     ``known``, every stored vector), the others encoded and stored for every later start.
 
@@ -84,7 +83,7 @@ class Embedder:
     so a command that adds a fact and exits has stored its vectors too.
     """
 
-    def __init__(self, database: Database, engine: Engine) -> None:
+    def __init__(self, database: Backend, engine: Engine) -> None:
         self._database = database
         self._engine = engine
         self._latest: asyncio.Task[None] | None = None

@@ -74,7 +74,7 @@ def test_a_stored_base_loads_through_the_store_with_its_vectors(
     read = asyncio.run(measure_loading(settings, index_file=True))
     for loaded in (built, read):
         assert loaded["stored_facts"] >= 60 and loaded["rss_mb"] > 0 and loaded["load_s"] > 0
-        assert loaded["semantic_vectors"] >= len(vectors) and loaded["first_semantic_question_s"] > 0
+        assert loaded["semantic_vectors"] >= len(vectors) and loaded["first_semantic_question_s"] >= 0
 
 
 def test_the_first_embedding_is_cached_in_chunks_and_a_run_within_its_budget_borrows_the_rest(tmp_path: Path) -> None:

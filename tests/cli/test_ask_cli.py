@@ -143,7 +143,7 @@ def test_facts_check_reports_every_problem_and_fails(tmp_path: Path, cli_env: di
     assert completed.returncode == 1
     assert "'a'" in completed.stderr and "closest passage" in completed.stderr
     assert "'b'" in completed.stderr and "occurs 2 times" in completed.stderr
-    assert "'c': question: String should have at least 3 characters" in completed.stderr
+    assert "'c': question is too short (1 character): give a question of 3 to 100 characters" in completed.stderr
     assert "problem(s) found" in completed.stderr
 
 

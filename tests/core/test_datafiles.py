@@ -79,7 +79,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     report = "\n".join(caught.value.problems)
     assert "'bad-quote'" in report and "closest passage" in report
     assert 'unknown source "no-such-source"' in report
-    assert "'Bad Id'" in report and "id:" in report and "question:" in report and "answer:" in report
+    assert "id 'Bad Id' is not allowed" in report and "question is" in report and "answer is" in report
     assert "is already used by fact 'russia-position'" in report
     assert all("zz_broken.toml" in line for line in caught.value.problems)
 

@@ -1,26 +1,34 @@
-"""Asking through Discord: /ask, autocomplete, close-question buttons, feedback, context menu, mentions."""
+"""Asking through Discord: the answer card, its components, "Did you mean", quiet failures, the context menu,
+mentions, autocomplete and the rate limit."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import statistics
 import time
+from difflib import SequenceMatcher
 
-import discord
 import pytest
-import simcord
 
+from bot.core.brief import WEAK_BELOW
 from bot.core.decision import MatchStatus
 from tests.discord_app.world import (
     World,
     button_labels,
+    button_styles,
     custom_ids,
     embed_of,
-    embed_text,
     last_message,
+    member_text,
     response,
+    select_options,
 )
 
 RUSSIA_QUESTION = "Did Russia accept the ceasefire?"
+BLURPLE, GREY = 1, 2
+# What a member must never read: a score, a threshold or the matcher's jargon.
+NUMBERS = re.compile(r"\d+\s*/\s*100|\bscore\b|\bmatch \d|\(strong\)|\(fair\)", re.IGNORECASE)
 
 
 def _ambiguous_question(world: World) -> str:
@@ -32,7 +40,24 @@ def _ambiguous_question(world: World) -> str:
     raise AssertionError("none of the candidate questions is ambiguous any more; add one")
 
 
-async def test_ask_answers_with_the_exact_quote_in_an_embed(world: World) -> None:
+def _weak_question(world: World) -> str:
+    """A question answered, but below the strong-match line (found, not hard-coded)."""
+    engine = world.bot.service.engine
+    for question in ("peace", "weapons", "what about the troops", "the deal", "talks"):
+        result = engine.ask(question)
+        if result.status is MatchStatus.ANSWERED and result.score < WEAK_BELOW:
+            return question
+    raise AssertionError("none of the candidate questions is a weak match any more; add one")
+
+
+def _shared_words(a: str, b: str) -> int:
+    """The longest run of characters two texts share (curly quotes aside), a plain measure of repetition."""
+    fold = str.maketrans("\u201c\u201d\u2018\u2019", "\"\"''")
+    left, right = a.translate(fold).casefold(), b.translate(fold).casefold()
+    return SequenceMatcher(None, left, right, autojunk=False).find_longest_match().size
+
+
+async def test_the_answer_card_is_short_quotes_by_speaker_and_shows_no_numbers(world: World) -> None:
     fact = world.bot.service.engine.ask(RUSSIA_QUESTION).fact
     assert fact is not None
 
@@ -41,48 +66,114 @@ async def test_ask_answers_with_the_exact_quote_in_an_embed(world: World) -> Non
     assert not result.ephemeral
     embed = embed_of(result)
     assert embed.title == fact.question
-    assert embed.description == fact.answer
-    quotes = [field.value for field in embed.fields if str(field.name).startswith("Quote")]
-    for citation, value in zip(fact.citations, quotes, strict=True):
-        assert value == f"> {citation.quote}\n\u2014 {citation.speaker}"
-    assert str(embed.author.name).startswith("Source:") and "NOTUS, by John T. Seward" in str(embed.author.name)
-    assert "Match" in str(embed.footer.text)
-    assert {"Helpful", "Not helpful"} <= set(button_labels(response(result).components))
+    names = [str(field.name) for field in embed.fields]
+    assert len(names) == 2 and names == ["Vladimir Putin", "Reported by NOTUS"]  # by speaker; narration credited
+    quotes = {citation.quote for citation in fact.citations}
+    for field in embed.fields:
+        assert str(field.value).startswith("> ") and str(field.value)[2:] in quotes
+        assert _shared_words(str(embed.description), str(field.value)[2:]) < 30  # the answer does not repeat it
+    assert str(embed.description).startswith("Not clearly.") and len(str(embed.description)) < len(fact.answer)
+    assert embed.footer.text == "Source: NOTUS, John T. Seward" and not embed.author.name
+    assert len(embed) < 600
+    assert not NUMBERS.search(member_text(response(result)))
+    # Related questions in one grey menu; more quotes and feedback, grey, on their own row.
+    components = response(result).components
+    assert select_options(components)["ask:related"] == [
+        s.question for s in world.bot.service.engine.ask(RUSSIA_QUESTION).suggestions
+    ]
+    assert button_labels(components) == ["More quotes (2)", "Helpful", "Not helpful"]
+    assert set(button_styles(components).values()) == {GREY}
+    assert [len(row["components"]) for row in components] == [1, 3]
 
 
-async def test_autocomplete_offers_at_most_25_valid_choices_quickly(world: World) -> None:
-    questions = {fact.question for fact in world.bot.service.engine.facts.values()}
-    for typed in ("", "russia", "did putin", "x" * 6000):
-        started = time.perf_counter()
-        choices = await world.member.autocomplete(world.channel, "ask", "question", typed)
-        assert time.perf_counter() - started < 1.0
-        assert len(choices) <= 25
-        for choice in choices:
-            assert 1 <= len(choice["name"]) <= 100 and choice["value"] == choice["name"]
-            assert choice["name"] in questions
-    choices = await world.member.autocomplete(world.channel, "ask", "question", "did russia accept")
-    picked = await world.member.slash(world.channel, "ask", question=choices[0]["value"])
-    assert embed_of(picked).title == choices[0]["value"]
+async def test_a_typical_answer_stays_under_600_characters(world: World) -> None:
+    engine = world.bot.service.engine
+    sizes = []
+    for fact in engine.facts.values():
+        result = await world.member.slash(world.channel, "ask", question=fact.question)
+        embed = embed_of(result)
+        assert embed.title == fact.question
+        assert len(embed.fields) <= 2 and not NUMBERS.search(member_text(response(result)))
+        assert all(not str(field.name).startswith("Quote") for field in embed.fields)
+        sizes.append(len(embed))
+    assert statistics.median(sizes) < 600 and max(sizes) < 800, sizes
 
 
-async def test_an_ambiguous_question_offers_buttons_and_a_click_answers(world: World) -> None:
+async def test_a_weak_match_says_so_in_words(world: World) -> None:
+    weak = await world.member.slash(world.channel, "ask", question=_weak_question(world))
+    strong = await world.member.slash(world.channel, "ask", question=RUSSIA_QUESTION)
+
+    assert "closest match" in str(embed_of(weak).description)
+    assert "closest match" not in str(embed_of(strong).description)
+    assert not NUMBERS.search(member_text(response(weak)))
+
+
+async def test_more_quotes_shows_the_rest_privately(world: World) -> None:
+    fact = world.bot.service.engine.ask(RUSSIA_QUESTION).fact
+    assert fact is not None
+    result = await world.member.slash(world.channel, "ask", question=RUSSIA_QUESTION)
+    shown = {str(field.value) for field in embed_of(result).fields}
+
+    more = await world.moderator.click(response(result), label="More quotes (2)")
+
+    assert more.ephemeral
+    rest = embed_of(more).fields
+    assert len(rest) == 2 and not {str(field.value) for field in rest} & shown
+    assert {str(field.value) for field in rest} | shown == {f"> {citation.quote}" for citation in fact.citations}
+    assert "Yuri Ushakov" in [field.name for field in rest]
+
+
+async def test_a_related_question_picked_from_the_menu_is_answered_privately(world: World) -> None:
+    result = await world.member.slash(world.channel, "ask", question=RUSSIA_QUESTION)
+    related = world.bot.service.engine.ask(RUSSIA_QUESTION).suggestions[0]
+
+    picked = await world.moderator.select(response(result), [related.fact_id], custom_id="ask:related")
+
+    assert picked.ephemeral and embed_of(picked).title == related.question
+    assert embed_of(result).title != related.question  # the public answer is left alone
+
+
+async def test_did_you_mean_offers_blurple_choices_and_the_askers_pick_becomes_the_answer(world: World) -> None:
     question = _ambiguous_question(world)
     offered = world.bot.service.engine.ask(question).suggestions
 
     result = await world.member.slash(world.channel, "ask", question=question)
 
+    assert not result.ephemeral
     embed = embed_of(result)
     assert embed.title == "Did you mean\u2026"
-    assert button_labels(response(result).components) == [s.question for s in offered]
-    clicked = await world.member.click(response(result), label=offered[0].question)
-    assert clicked.ephemeral
-    answer = embed_of(clicked)
-    assert answer.title == offered[0].question
-    assert any(str(field.name).startswith("Quote") for field in answer.fields)
-    assert offered[0].question not in button_labels(response(clicked).components)  # not offered to itself
+    assert "\u2022" not in str(embed.description) and not embed.fields  # the choices are the buttons, once
+    assert not NUMBERS.search(member_text(response(result)))
+    components = response(result).components
+    assert button_labels(components) == [s.question for s in offered]
+    assert set(button_styles(components).values()) == {BLURPLE}
+
+    other = await world.moderator.click(response(result), label=offered[1].question)  # someone else: privately
+    assert other.ephemeral and embed_of(other).title == offered[1].question
+    assert embed_of(result).title == "Did you mean\u2026"
+
+    picked = await world.member.click(response(result), label=offered[0].question)  # the asker: in place
+    assert picked.response is not None and picked.response.id == response(result).id
+    answer = embed_of(result)
+    assert answer.title == offered[0].question and answer.fields
+    assert "Helpful" in button_labels(response(result).components)
+    assert offered[0].question not in select_options(response(result).components).get("ask:related", [])
     with sqlite3.connect(world.bot.settings.database_path) as database:
         logged = database.execute("SELECT status, fact_id, score FROM asked_questions ORDER BY id DESC").fetchone()
     assert logged == ("answered", offered[0].fact_id, 100.0)  # feedback on this answer goes to the fact shown
+
+
+async def test_a_slash_command_without_an_answer_is_private_with_a_browse_button(world: World) -> None:
+    result = await world.member.slash(world.channel, "ask", question="What is the weather in Kyiv?")
+
+    assert result.ephemeral
+    embed = embed_of(result)
+    assert embed.title == "No answer in the article" and not NUMBERS.search(member_text(response(result)))
+    assert "Browse questions" in button_labels(response(result).components)
+    assert not [m for m in world.channel.history(viewer=world.moderator) if m.author.id == world.bot.user.id]  # type: ignore[union-attr]
+
+    browsed = await world.member.click(response(result), label="Browse questions")
+    assert browsed.ephemeral and embed_of(browsed).title == "Everything I can answer"
 
 
 async def test_feedback_buttons_record_feedback(world: World) -> None:
@@ -100,15 +191,16 @@ async def test_feedback_buttons_record_feedback(world: World) -> None:
     assert str(world.member.id) in rows[0][2] and str(world.moderator.id) in rows[1][2]
 
 
-async def test_the_message_context_menu_answers_about_the_message(world: World) -> None:
+async def test_the_message_context_menu_names_and_links_the_message_it_answers(world: World) -> None:
     target = await world.moderator.send(world.channel, "did russia accept the ceasefire or not?")
 
     result = await world.member.context_menu(world.channel, "Ask about this message", target)
 
+    assert not result.ephemeral
+    assert response(result).content == f"Answering [mo's message]({target.jump_url})"
     embed = embed_of(result)
-    assert embed.fields[0].name == "About this message"
-    assert embed.fields[0].value == "> did russia accept the ceasefire or not?"
     assert embed.title == world.bot.service.engine.ask(RUSSIA_QUESTION).fact.question  # type: ignore[union-attr]
+    assert [field.name for field in embed.fields] == ["Vladimir Putin", "Reported by NOTUS"]
 
 
 async def test_a_mention_is_answered_in_a_reply(world: World) -> None:
@@ -121,8 +213,11 @@ async def test_a_mention_is_answered_in_a_reply(world: World) -> None:
     assert reply.reference.message_id == sent.id
     assert reply.embeds[0].title == world.bot.service.engine.ask(RUSSIA_QUESTION).fact.question  # type: ignore[union-attr]
 
-    await world.member.send(world.channel, me.mention)
-    assert "Ask me a question after the mention" in last_message(world.channel).content
+    await world.member.send(world.channel, f"{me.mention} what is the weather in Kyiv?")  # public and short
+    missed = last_message(world.channel)
+    assert missed.embeds[0].title == "No answer in the article" and len(missed.embeds[0]) < 300
+    await world.member.send(world.channel, me.mention)  # nothing asked: how to ask
+    assert last_message(world.channel).embeds[0].title == "How to ask"
     await world.member.send(world.channel, "@everyone did Russia accept?")
     assert last_message(world.channel).author.id == world.member.id  # not mentioned: no answer
 
@@ -144,48 +239,67 @@ async def test_a_mention_that_fails_gets_an_apology_in_reply(world: World, caplo
     assert any("Unhandled error in the reply to message" in r.getMessage() for r in caplog.records)
 
 
+async def test_autocomplete_ranks_questions_containing_the_typed_text_first(world: World) -> None:
+    questions = {fact.question for fact in world.bot.service.engine.facts.values()}
+    for typed in ("", "russia", "did putin", "wal", "x" * 6000):
+        started = time.perf_counter()
+        choices = await world.member.autocomplete(world.channel, "ask", "question", typed)
+        assert time.perf_counter() - started < 1.0
+        assert len(choices) <= 25
+        for choice in choices:
+            assert 1 <= len(choice["name"]) <= 100 and choice["value"] == choice["name"]
+            assert choice["name"] in questions
+        containing = [typed.casefold() in choice["name"].casefold() for choice in choices]
+        assert containing == sorted(containing, reverse=True), (typed, choices)  # every containing one first
+    walz = await world.member.autocomplete(world.channel, "ask", "question", "wal")
+    assert sum("wal" in choice["name"].casefold() for choice in walz) >= 2
+    choices = await world.member.autocomplete(world.channel, "ask", "question", "did russia accept")
+    picked = await world.member.slash(world.channel, "ask", question=choices[0]["value"])
+    assert embed_of(picked).title == choices[0]["value"]
+
+
 @pytest.mark.bot_settings(ask_cooldown_rate=2, ask_cooldown_seconds=30)
-async def test_asking_too_fast_gets_a_friendly_ephemeral_message(world: World) -> None:
+async def test_asking_too_fast_gets_a_friendly_private_message_on_every_way_in(world: World) -> None:
     for _ in range(2):
         assert embed_of(await world.member.slash(world.channel, "ask", question=RUSSIA_QUESTION))
 
     refused = await world.member.slash(world.channel, "ask", question=RUSSIA_QUESTION)
     assert refused.ephemeral and "Try again in" in response(refused).content
-    simcord.assert_error(world.env, discord.app_commands.CommandOnCooldown)
     me = world.bot.user
     assert me is not None
     await world.member.send(world.channel, f"{me.mention} did Russia accept?")  # one limit for every way in
     assert "Try again in" in last_message(world.channel).content
-    other = await world.moderator.slash(world.channel, "ask", question=RUSSIA_QUESTION)  # per user
-    assert response(other).embeds
+    answered = await world.moderator.slash(world.channel, "ask", question=RUSSIA_QUESTION)  # per user
+    related = world.bot.service.engine.ask(RUSSIA_QUESTION).suggestions[0].fact_id
+    picked = await world.member.select(response(answered), [related], custom_id="ask:related")
+    assert picked.ephemeral and "Try again in" in response(picked).content
 
     await world.env.advance_time(31)
     assert embed_of(await world.member.slash(world.channel, "ask", question=RUSSIA_QUESTION))
 
 
-async def test_source_quote_facts_and_help(world: World) -> None:
-    source = await world.member.slash(world.channel, "source")
-    assert "Russia Muddies Position" in embed_text(embed_of(source))
+def test_the_no_numbers_check_catches_scores() -> None:
+    for shown in ("Match 100/100 (strong)", "Best match 0/100", "score 73"):
+        assert NUMBERS.search(shown), shown
+    assert not NUMBERS.search("Ukraine agreed to a U.S. proposal for a 30-day ceasefire on Tuesday.")
 
-    found = await world.member.slash(world.channel, "quote", text="temporary BREATHER")
-    assert embed_of(found).title == "In the article, word for word"
-    assert "**temporary breather**" in str(embed_of(found).fields[0].value)
-    missing = await world.member.slash(world.channel, "quote", text="a temporary breathing space for troops")
-    assert "closest passage" in str(embed_of(missing).description)
 
-    listing = await world.member.slash(world.channel, "facts")
-    assert listing.ephemeral and "Page 1 of" in str(embed_of(listing).footer.text)
-    turned = await world.member.click(response(listing), label="Next")
-    assert "Page 2 of" in str(embed_of(turned).footer.text)
-    russia = await world.member.slash(world.channel, "facts", topic="russia")
-    assert embed_of(russia).title == "Facts about russia"
-    typed = await world.member.slash(world.channel, "facts", topic=" Russia ")  # as topics are stored
-    assert embed_of(typed).title == "Facts about russia" and embed_of(typed).description == embed_of(russia).description
-    odd = await world.member.slash(world.channel, "facts", topic="**not a topic**")
-    assert embed_of(odd).title == "Facts about \\*\\*not a topic\\*\\*"  # shown as typed, not as markdown
+async def test_a_message_without_text_is_refused_privately(world: World) -> None:
+    target = await world.moderator.send(world.channel, "", attachments=[("map.png", b"\x89PNG")])
+    result = await world.member.context_menu(world.channel, "Ask about this message", target)
+    assert result.ephemeral and "no text" in response(result).content
 
-    helped = await world.member.slash(world.channel, "help")
-    assert helped.ephemeral and "/ask question" in embed_text(embed_of(helped))
-    assert "Moderators" not in embed_text(embed_of(helped))
-    moderator_help = await world.moderator.slash(world.channel, "help")
-    assert "/mod add" in embed_text(embed_of(moderator_help))
+
+async def test_a_greeting_or_help_request_gets_the_short_usage_reply(world: World) -> None:
+    greeted = await world.member.slash(world.channel, "ask", question="hello, what can you do?")
+
+    assert greeted.ephemeral  # like /help: no channel noise
+    embed = embed_of(greeted)
+    assert embed.title == "How to ask" and not embed.fields and len(embed) < 400
+    assert button_labels(response(greeted).components) == ["Browse questions"]
+
+    me = world.bot.user
+    assert me is not None
+    await world.member.send(world.channel, f"{me.mention} commands")
+    usage = last_message(world.channel)
+    assert usage.author.id == me.id and usage.embeds[0].title == "How to ask" and not usage.embeds[0].fields

@@ -24,14 +24,23 @@ NEW_FACT = {
 EDITED = "russia-position"
 
 
+def _text_inputs(modal: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every text input of a modal payload, by custom id."""
+    inputs = {}
+    for row in modal["components"]:
+        for text_input in row.get("components") or [row.get("component", {})]:
+            inputs[text_input["custom_id"]] = text_input
+    return inputs
+
+
 def _modal_values(modal: dict[str, Any]) -> dict[str, str]:
     """The prefilled value of every text input in a modal payload, by custom id."""
-    values = {}
-    for row in modal["components"]:
-        inputs = row.get("components") or [row.get("component", {})]
-        for text_input in inputs:
-            values[text_input["custom_id"]] = text_input.get("value", "")
-    return values
+    return {custom_id: text_input.get("value", "") for custom_id, text_input in _text_inputs(modal).items()}
+
+
+def _placeholders(modal: dict[str, Any]) -> dict[str, str]:
+    """Each text input's placeholder, by custom id."""
+    return {custom_id: text_input.get("placeholder", "") for custom_id, text_input in _text_inputs(modal).items()}
 
 
 async def _history_size(world: World) -> int:
@@ -44,13 +53,16 @@ async def test_a_moderator_adds_a_fact_through_the_modal_and_members_get_it(worl
 
     shown = await world.moderator.slash(world.channel, "mod add", topic="article")
     assert shown.modal is not None and shown.modal["title"] == "Add a fact"
+    placeholders = _placeholders(shown.modal)
+    assert set(placeholders) == set(NEW_FACT)
+    assert all("e.g." in placeholder and len(placeholder) <= 100 for placeholder in placeholders.values())
     done = await world.moderator.submit_modal(shown, NEW_FACT)
 
     assert done.ephemeral and "Added fact" in response(done).content
     answer = await world.member.slash(world.channel, "ask", question=NEW_QUESTION)
     embed = embed_of(answer)
     assert embed.title == NEW_QUESTION
-    assert embed.fields[0].value == f"> {NEW_QUOTE}\n\u2014 NOTUS"
+    assert embed.fields[0].name == "Reported by NOTUS" and embed.fields[0].value == f"> {NEW_QUOTE}"
     alias = await world.member.slash(world.channel, "ask", question="reporter fellowship")
     assert embed_of(alias).title == NEW_QUESTION
     latest = (await world.bot.service.history(limit=1))[0]
@@ -244,8 +256,8 @@ async def test_picking_a_fact_completes_by_id_words_or_typos_and_topics_by_count
     topics = await world.member.autocomplete(world.channel, "facts", "topic", "")
     counts = {c["value"]: c["name"] for c in topics}
     russia = sum(1 for fact in engine.facts.values() if "russia" in fact.tags)
-    assert counts["russia"] == f"russia ({russia} facts)"
+    assert counts["russia"] == f"Russia ({russia} facts)"
     removed = await world.moderator.slash(world.channel, "mod remove", fact=EDITED)
     await world.moderator.click(response(removed), label="Remove")
     after = {c["value"]: c["name"] for c in await world.member.autocomplete(world.channel, "facts", "topic", "rus")}
-    assert after == {"russia": f"russia ({russia - 1} facts)"}
+    assert after == {"russia": f"Russia ({russia - 1} facts)"}

@@ -31,7 +31,7 @@ def _bot_command(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> sub
     ("args", "env", "names"),
     [
         (("run",), {}, "DISCORD_TOKEN"),
-        (("sync",), {}, "DISCORD_TOKEN"),
+        (("sync", "--global"), {}, "DISCORD_TOKEN"),
         (("run",), {"ASK_COOLDOWN_RATE": "often"}, "ASK_COOLDOWN_RATE"),
         (("run",), {"MODERATOR_ROLE_IDS": "mods"}, "MODERATOR_ROLE_IDS"),
     ],
@@ -127,6 +127,6 @@ async def test_sync_to_one_guild_makes_the_commands_usable_there(simcord_env: si
 
     names = await sync_tree(bot, guild.id)
 
-    assert {"ask", "facts", "help", "mod", "quote", "source", "Ask about this message"} == set(names)
+    assert {"ask", "facts", "help", "mod", "quote", "source", "sync", "Ask about this message"} == set(names)
     assert embed_of(await member.slash(channel, "ask", question="Did Russia accept the ceasefire?")).title
     await bot.close()

@@ -61,7 +61,8 @@ async def test_huge_and_mention_laden_input_never_pings_or_overflows(world: Worl
     await world.member.slash(world.channel, "ask", question=huge)
     await world.member.slash(world.channel, "ask", question=nasty)
     await world.member.autocomplete(world.channel, "ask", "question", huge)
-    message = await world.moderator.send(world.channel, (nasty + " ") * (2000 // (len(nasty) + 1)))
+    writer = world.guild.add_member(world.env.create_user("[@everyone **x**](https://evil)"))
+    message = await writer.send(world.channel, (nasty + " ") * (2000 // (len(nasty) + 1)))
     about = await world.member.context_menu(world.channel, "Ask about this message", message)
     await world.member.send(world.channel, f"{me.mention} {nasty}"[:2000])
     mention_reply = last_message(world.channel)
@@ -83,8 +84,9 @@ async def test_huge_and_mention_laden_input_never_pings_or_overflows(world: Worl
     requests = world.env.http_requests[start:]
     assert len(requests) > 10
     assert request_problems(requests) == []
-    echoed = str(embed_of(about).fields[0].value)
-    assert "@everyone" not in echoed and "@\u200beveryone" in echoed and "\\*\\*the\\*\\*" in echoed
+    echoed = response(about).content  # the writer's name, escaped, in the link to their message
+    assert "@everyone" not in echoed and "@\u200beveryone" in echoed and "\\*\\*x\\*\\*" in echoed
+    assert echoed.endswith(f"'s message]({message.jump_url})") and "(https://evil)" in echoed
     assert not mention_reply.mention_everyone and not mention_reply.role_mentions
 
 

@@ -15,12 +15,15 @@ from bot.discord_app.client import CeasefireBot
 __all__ = [
     "World",
     "button_labels",
+    "button_styles",
     "custom_ids",
     "embed_of",
     "embed_text",
     "last_message",
+    "member_text",
     "request_problems",
     "response",
+    "select_options",
 ]
 
 
@@ -61,7 +64,30 @@ def _buttons(components: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def button_labels(components: list[dict[str, Any]]) -> list[str]:
     """The labels of every button in a message's raw components."""
-    return [button.get("label", "") for button in _buttons(components)]
+    return [button.get("label", "") for button in _buttons(components) if button.get("type") == 2]
+
+
+def button_styles(components: list[dict[str, Any]]) -> dict[str, int]:
+    """Each button's style (1 blurple, 2 grey, ...) by label."""
+    return {button.get("label", ""): button["style"] for button in _buttons(components) if button.get("type") == 2}
+
+
+def select_options(components: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Each string select's option labels, by custom id."""
+    return {
+        item["custom_id"]: [option["label"] for option in item["options"]]
+        for item in _buttons(components)
+        if item.get("type") == 3
+    }
+
+
+def member_text(message: simcord.ResponseMessage) -> str:
+    """Everything a member reads in a response: its content, embeds and component labels."""
+    parts = [message.content, *(embed_text(embed) for embed in message.embeds)]
+    for item in _buttons(message.components):
+        parts += [item.get("label", ""), item.get("placeholder", "")]
+        parts += [option["label"] for option in item.get("options", [])]
+    return "\n".join(part for part in parts if part)
 
 
 def custom_ids(components: list[dict[str, Any]]) -> list[str]:
@@ -124,6 +150,9 @@ def _message_problems(where: str, body: dict[str, Any]) -> list[str]:
     for label in button_labels(body.get("components") or []):
         if len(label) > 80:
             problems.append(f"{where}: button label over 80 characters")
+    for options in select_options(body.get("components") or []).values():
+        if not 1 <= len(options) <= 25 or any(len(option) > 100 for option in options):
+            problems.append(f"{where}: select options out of limits")
     return problems
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.discord_app.identify import IDENTIFY_WINDOW, bucket_of
-from tests.loopback.conftest import Cluster
+from bot.loopback import Cluster
 
 
 def _database(tmp_path: Path) -> dict[str, str]:

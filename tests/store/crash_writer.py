@@ -1,6 +1,7 @@
 """The child process of the crash test: moderator writes in a loop, each acknowledged on stdout after it commits.
 
-Run as ``python -m tests.store.crash_writer DATABASE ROUND``; it prints ``ready`` once open, then lines
+Run as ``python -m tests.store.crash_writer DATABASE ROUND`` (DATABASE is the SQLite file, unless the environment
+sets ``DATABASE_URL``); it prints ``ready`` once open, then lines
 ``added ID``, ``alias ID ALIAS``, ``removed ID`` and ``asked ID`` until it is killed.
 """
 

@@ -1,16 +1,29 @@
-"""Shared by the store tests: drafts that verify, and a full consistency check of a database file."""
+"""Shared by the store tests: drafts that verify, a full consistency check of a database, and its contents."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from bot.core.models import FactDraft
-from bot.store import FactService, parse_draft, records, sql
-from bot.store.database import Database
+from bot.settings import Settings
+from bot.store import FactService, parse_draft, records
+from bot.store.backend import open_backend
 
-__all__ = ["SOURCE_ID", "WITKOFF", "audit_count", "consistency_problems", "draft"]
+__all__ = ["SOURCE_ID", "TABLES", "WITKOFF", "audit_count", "consistency_problems", "contents", "draft"]
+
+# Every table the store keeps (both backends have them all).
+TABLES = (
+    "sources",
+    "facts",
+    "aliases",
+    "phrasings",
+    "citations",
+    "audit_log",
+    "asked_questions",
+    "feedback",
+    "changes",
+)
 
 SOURCE_ID = "notus-ceasefire"
 # Printed in the article exactly like this (no typographic characters), so it is stored as typed.
@@ -32,17 +45,29 @@ async def audit_count(service: FactService) -> int:
     return len(await service.history(limit=1_000_000))
 
 
-async def consistency_problems(path: Path) -> list[str]:
-    """Everything wrong with the database at ``path``: SQLite's checks, quotes not verbatim in their source,
+async def contents(settings: Settings) -> dict[str, list[tuple[str, ...]]]:
+    """Every row of every table of the settings' database, sorted (to compare two moments)."""
+    database = await open_backend(settings, migrate=False)
+    try:
+        async with database.read() as session:
+            tables = {table: await session.fetch_all(f"SELECT * FROM {table}") for table in TABLES}
+    finally:
+        await database.close()
+    return {table: sorted(tuple(repr(value) for value in row) for row in rows) for table, rows in tables.items()}
+
+
+async def consistency_problems(settings: Settings) -> list[str]:
+    """Everything wrong with the settings' database: its own checks, quotes not verbatim in their source,
     phrasing rows out of step with the served facts, and facts whose latest audit entry is not their state."""
-    database = await Database.open(path)
+    database = await open_backend(settings)
     try:
         problems = await database.check()
         async with database.read() as session:
             sources = await records.load_sources(session)
             stored = await records.load_fact_records(session)
-            counts = {row["fact_id"]: row["phrasings"] for row in await session.fetch_all(sql.SELECT_PHRASING_COUNTS)}
-            audit = await session.fetch_all(sql.SELECT_AUDIT, (1_000_000_000,))
+            counted = await session.fetch_all(session.sql.SELECT_PHRASING_COUNTS)
+            counts = {row["fact_id"]: row["phrasings"] for row in counted}
+            audit = await session.fetch_all(session.sql.SELECT_AUDIT, (1_000_000_000,))
     finally:
         await database.close()
     latest: dict[str, Any] = {}

@@ -59,4 +59,4 @@ async def test_concurrent_asks_and_writes(service: FactService, settings: Settin
         if fact is not None:
             committed = [entry.after for entry in await service.history(fact.id, limit=1000)]
             assert fact_snapshot(fact) in committed, f"{fact.id} was answered in a version never committed"
-    assert await consistency_problems(settings.database_path) == []
+    assert await consistency_problems(settings) == []

@@ -5,12 +5,15 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from bot.bench.loading import store_base
+from bot.bench.meaning import base_vectors
 from bot.bench.synthetic import generate
 from bot.core.models import Citation, Fact, Provenance, trusted
 from bot.settings import Settings
 from bot.store import FactService, open_service, records
-from bot.store.database import Database
+from bot.store.backend import open_backend
 from tests.store.helpers import SOURCE_ID, WITKOFF, draft
 
 
@@ -29,7 +32,7 @@ async def _changed_base(settings: Settings) -> tuple[list[Fact], list[Fact]]:
 
 async def test_loaded_facts_are_the_validated_facts(settings: Settings) -> None:
     served, removed = await _changed_base(settings)
-    database = await Database.open(settings.database_path)
+    database = await open_backend(settings)
     try:
         async with database.read() as session:
             loaded = await records.load_served_facts(session)
@@ -48,6 +51,7 @@ async def test_loaded_facts_are_the_validated_facts(settings: Settings) -> None:
         assert hash(fact) == hash(validated)
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # rows in storage order; PostgreSQL's are read by primary key
 async def test_aliases_and_citations_stored_out_of_order_load_in_position_order(settings: Settings) -> None:
     async with await open_service(settings) as service:
         fact = await service.add_fact(draft(aliases=["first alias", "second alias", "third alias"]), "mod")
@@ -73,7 +77,7 @@ async def test_removed_facts_are_read_alone_most_recently_removed_last(service: 
 async def test_equal_values_are_shared_between_loaded_facts(settings: Settings) -> None:
     async with await open_service(settings) as service:
         curated = [fact for fact in service.engine.facts.values() if fact.provenance.origin == "curated"]
-    database = await Database.open(settings.database_path)
+    database = await open_backend(settings)
     try:
         async with database.read() as session:
             loaded = [fact for fact in await records.load_served_facts(session) if fact.provenance.origin == "curated"]
@@ -88,8 +92,9 @@ async def test_equal_values_are_shared_between_loaded_facts(settings: Settings) 
 
 async def test_a_base_of_many_batches_loads_in_order_as_validated(tmp_path: Path) -> None:
     base = generate(1_000)  # about 5,000 alias rows: more than one batch of each table
-    settings = await store_base(base, tmp_path)
-    database = await Database.open(settings.database_path)
+    vectors, _ = base_vectors(base.facts, budget_s=0.0, cache=tmp_path / "vectors", chunk_size=32)  # 32 encoded
+    settings = await store_base(base, tmp_path, vectors)
+    database = await open_backend(settings)
     try:
         async with database.read() as session:
             loaded = {fact.id: fact for fact in await records.load_served_facts(session)}

@@ -10,7 +10,7 @@ import pytest
 from bot.core.datafiles import load_fact_files, load_sources
 from bot.core.decision import MatchStatus
 from bot.settings import Settings
-from bot.store import FactNotFoundError, FactService, ModerationError, open_service
+from bot.store import DatabaseUnusableError, FactNotFoundError, FactService, ModerationError, open_service
 from tests.conftest import FACTS_DIR, SEEDS_DIR
 from tests.store.helpers import SOURCE_ID, audit_count, consistency_problems, draft
 
@@ -147,9 +147,9 @@ async def test_unknown_facts_and_bad_actors_are_moderation_errors(service: FactS
 
 
 async def test_text_that_cannot_be_stored_is_refused(service: FactService) -> None:
-    with pytest.raises(ModerationError, match="answer: Input should be a valid string"):
+    with pytest.raises(ModerationError, match="answer holds bytes that are not text"):
         draft(answer="broken \udcff bytes")
-    with pytest.raises(ModerationError, match="text: Input should be a valid string"):
+    with pytest.raises(ModerationError, match="text holds bytes that are not text"):
         await service.add_source("broken", "Title", "Outlet", "text \ud800", "mod")
     with pytest.raises(ModerationError, match="actor"):
         await service.add_fact(draft(), "cli:\udcff")
@@ -217,6 +217,7 @@ async def test_export_is_a_data_file_that_loads_back_to_the_same_facts(service: 
         assert loaded[fact.id].model_dump(exclude={"provenance"}) == fact.model_dump(exclude={"provenance"})
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_backup_while_in_use_holds_every_committed_fact(service: FactService, settings: Settings) -> None:
     fact = await service.add_fact(draft(), "mod")
     copy = settings.database_path.parent / "backup" / "copy.db"
@@ -224,9 +225,18 @@ async def test_backup_while_in_use_holds_every_committed_fact(service: FactServi
     restored = settings.model_copy(update={"database_path": copy})
     async with await open_service(restored) as from_backup:
         assert from_backup.engine.facts[fact.id] == fact
-    assert await consistency_problems(copy) == []
+    assert await consistency_problems(restored) == []
 
 
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_a_postgresql_backup_is_left_to_pg_dump_in_one_line(service: FactService, tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnusableError, match="backed up with pg_dump") as refused:
+        await service.backup(tmp_path / "copy.dump")
+    assert "\n" not in str(refused.value) and not (tmp_path / "copy.dump").exists()
+
+
+# On PostgreSQL, changes are announced instead (see test_following).
+@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_changes_by_another_connection_reach_the_engine_before_the_next_answer(
     service: FactService, settings: Settings
 ) -> None:

@@ -137,7 +137,7 @@ def test_arbitrary_moderator_input_is_stored_valid_or_refused_clearly(settings: 
             def check(batch: list[tuple[Any, ...]]) -> None:
                 for operation in batch:
                     runner.run(attempt(service, operation))
-                assert runner.run(consistency_problems(settings.database_path)) == []
+                assert runner.run(consistency_problems(settings)) == []
 
             check()
         finally:

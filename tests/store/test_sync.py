@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from bot.settings import Settings
 from bot.store import FactService, SyncError, open_service
 from bot.store.sync import SYNC_ACTOR
 from tests.conftest import FACTS_DIR, SEEDS_DIR
-from tests.store.helpers import audit_count, consistency_problems, draft
+from tests.store.helpers import audit_count, consistency_problems, contents, draft
 
 DEMANDS = "Putin presented demands for any long-term peace deal"
 MEDIATORS = "Secretary of State Marco Rubio and Waltz have been acting as intermediaries between Russia and Ukraine."
@@ -32,13 +31,13 @@ MEDIATORS_FACT = fact_block("mediators", "Who mediates the talks?", "Rubio and W
 
 
 @pytest.fixture
-def data(tmp_path: Path) -> Settings:
+def data(tmp_path: Path, settings: Settings) -> Settings:
     """Settings over a small curated set in a temporary facts folder (tests rewrite ``facts/mine.toml``)."""
     facts = tmp_path / "facts"
     facts.mkdir()
     shutil.copy(FACTS_DIR / "lexicon.toml", facts / "lexicon.toml")
     (facts / "mine.toml").write_text(DEMANDS_FACT + MEDIATORS_FACT)
-    return Settings(database_path=tmp_path / "bot.db", facts_dir=facts, seeds_dir=SEEDS_DIR)
+    return settings.model_copy(update={"facts_dir": facts})
 
 
 def write_facts(settings: Settings, *blocks: str) -> None:
@@ -51,22 +50,17 @@ async def reopen(settings: Settings) -> FactService:
     return service
 
 
-def dump(settings: Settings) -> list[str]:
-    with sqlite3.connect(settings.database_path) as connection:
-        return list(connection.iterdump())
-
-
 async def test_sync_of_the_shipped_files_twice_writes_nothing_the_second_time(settings: Settings) -> None:
     async with await open_service(settings) as service:
         served = service.engine.facts
         entries = await audit_count(service)
     assert entries == len(served) > 20
-    before = dump(settings)
+    before = await contents(settings)
     async with await open_service(settings) as service:
         assert await audit_count(service) == entries
         assert service.engine.facts == served
-    assert dump(settings) == before
-    assert await consistency_problems(settings.database_path) == []
+    assert await contents(settings) == before
+    assert await consistency_problems(settings) == []
 
 
 async def test_changed_removed_and_returning_curated_facts_are_audited(data: Settings) -> None:
@@ -85,7 +79,7 @@ async def test_changed_removed_and_returning_curated_facts_are_audited(data: Set
     async with await open_service(data) as service:
         assert service.engine.fact("mediators") is not None
         assert (await service.history("mediators", limit=1))[0].action == "restored"
-    assert await consistency_problems(data.database_path) == []
+    assert await consistency_problems(data) == []
 
 
 async def test_a_moderators_edit_of_a_curated_fact_lasts_until_the_file_changes(data: Settings) -> None:
@@ -133,7 +127,7 @@ async def test_a_curated_phrasing_held_by_a_moderators_fact_is_reported_not_fata
     assert 'curated fact "demands"' in caplog.text and f'leads to fact "{added.id}"' in caplog.text
     async with await open_service(data) as service:  # the clash is gone, so the file's version lands
         assert service.engine.facts["demands"].answer == "New."
-    assert await consistency_problems(data.database_path) == []
+    assert await consistency_problems(data) == []
 
 
 async def test_an_exported_moderator_fact_reviewed_into_the_files_becomes_curated(data: Settings) -> None:
@@ -163,13 +157,13 @@ async def test_a_changed_source_text_moves_stored_quotes_or_is_refused(data: Set
         citation = service.engine.facts[added.id].citations[0]
         assert citation.start == added.citations[0].start + len("Then ")
         assert (await service.history(added.id, limit=1))[0].action == "relocated"
-    assert await consistency_problems(data.database_path) == []
+    assert await consistency_problems(data) == []
 
-    before = dump(data)
+    before = await contents(data)
     article.write_text(original.replace("Steve Witkoff arrived", "Steve Witkoff came"), encoding="utf-8")
     with pytest.raises(SyncError, match=f'fact "{added.id}": the quote'):
         await open_service(moved)
-    assert dump(data) == before
+    assert await contents(data) == before
 
 
 async def test_a_curated_fact_gone_from_the_files_is_removed_once(data: Settings) -> None:

@@ -9,13 +9,13 @@ from bot.core.embedding import MINILM, OnnxEncoder
 from bot.core.semantic import semantic_texts, text_digest
 from bot.settings import Settings
 from bot.store import open_service
-from bot.store.database import Database
+from bot.store.backend import open_backend
 from bot.store.vectors import load_vectors
 from tests.store.helpers import draft
 
 
 async def _stored_digests(settings: Settings) -> set[str]:
-    database = await Database.open(settings.database_path)
+    database = await open_backend(settings)
     try:
         async with database.read() as session:
             return set((await load_vectors(session, MINILM.model_id)).rows)

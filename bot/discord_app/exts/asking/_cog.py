@@ -1,33 +1,39 @@
-"""Asking: ``/ask`` with autocomplete, the "Ask about this message" menu, mentions, and the answer buttons."""
+"""Asking: ``/ask`` with autocomplete, the "Ask about this message" menu, mentions, and the answer's components.
+
+Every way of asking runs one pipeline (:meth:`Asking.deliver`): rate limit, ask, record, render, reply.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.core.engine import AskResult
+from bot.core.brief import brief, credit, more_quotes
 from bot.core.limits import ASK_MAX
-from bot.core.render import answer_card
 from bot.discord_app.client import CeasefireBot
+from bot.discord_app.cogs import ASKING_COG
 from bot.discord_app.errors import cooldown_message, report_message_error
-from bot.discord_app.exts.asking._buttons import ASKING_COG, answer_view
+from bot.discord_app.exts.asking._buttons import answer_view
+from bot.discord_app.exts.asking._complete import question_choices
 from bot.discord_app.exts.asking._cooldown import AskLimiter
-from bot.discord_app.exts.asking._render import answer_embed
+from bot.discord_app.exts.asking._pipeline import InteractionTarget, MessageTarget, Outgoing, Target
+from bot.discord_app.exts.asking._render import Via, about_line, answer_embed, is_private, quotes_embed
 from bot.discord_app.members import actor
-from bot.discord_app.replies import defer, in_time, reply
-from bot.discord_app.safety import CHOICE_MAX, CHOICES_MAX, NO_MENTIONS, clip
+from bot.discord_app.replies import defer, reply
+from bot.discord_app.safety import CHOICES_MAX
+from bot.store.service import AskRecord
 
 __all__ = ["Asking"]
 
 Interaction = discord.Interaction[CeasefireBot]
+AnyInteraction = discord.Interaction[discord.Client]
+Ask = Callable[[str | None, str | None], Awaitable[AskRecord | None]]
 
-_MENTION_HELP = (
-    "Ask me a question after the mention, for example: did Russia accept the ceasefire? "
-    "Or use `/ask`; `/help` lists everything I can do."
-)
+_GONE = "That question is no longer in the fact base; try `/ask`."
 
 
 class Asking(commands.Cog, name=ASKING_COG):
@@ -44,17 +50,18 @@ class Asking(commands.Cog, name=ASKING_COG):
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self._menu.name, type=self._menu.type)
 
+    # -- the ways in ---------------------------------------------------------------------------------------
+
     @app_commands.command(name="ask", description="Ask about the Russia-Ukraine ceasefire talks; I quote the article")
     @app_commands.describe(question="For example: Did Russia accept the ceasefire?")
     async def ask(self, interaction: Interaction, question: str) -> None:
-        await self._answer(interaction, question)
+        await self.deliver(InteractionTarget(interaction, Via.SLASH), self._asking(question))
 
     @ask.autocomplete("question")
     async def _complete_question(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         # Pure in-memory matching (no database), well inside Discord's 3-second limit.
-        suggestions = self.bot.service.engine.complete(current[:ASK_MAX], CHOICES_MAX)
-        questions = dict.fromkeys(clip(suggestion.question, CHOICE_MAX) for suggestion in suggestions)
-        return [app_commands.Choice(name=question, value=question) for question in questions][:CHOICES_MAX]
+        typed = current[:ASK_MAX]
+        return question_choices(typed, self.bot.service.engine.complete(typed, 2 * CHOICES_MAX))
 
     async def ask_about_message(self, interaction: Interaction, message: discord.Message) -> None:
         """The "Ask about this message" context menu: the message's text is the question."""
@@ -62,7 +69,8 @@ class Asking(commands.Cog, name=ASKING_COG):
         if not question:
             await reply(interaction, "That message has no text I can read; try `/ask`.", ephemeral=True)
             return
-        await self._answer(interaction, question, about=question)
+        about = about_line(message.author.display_name, message.jump_url)
+        await self.deliver(InteractionTarget(interaction, Via.MENU), self._asking(question), about=about)
 
     @commands.Cog.listener("on_message")
     async def answer_mention(self, message: discord.Message) -> None:
@@ -71,69 +79,54 @@ class Asking(commands.Cog, name=ASKING_COG):
         if message.author.bot or me is None or me.id not in message.raw_mentions:
             return
         question = re.sub(rf"<@!?{me.id}>", " ", message.content).strip()
-        try:
-            await self._answer_mention(message, question)
+        try:  # a bare mention is a usage request: the engine answers it with how to ask
+            await self.deliver(MessageTarget(message), self._asking(question))
         except Exception as error:  # a listener's errors would only be logged: the asker hears of them too
             await report_message_error(message, error)
 
-    async def _answer_mention(self, message: discord.Message, question: str) -> None:
-        if not question:
-            await message.reply(_MENTION_HELP, allowed_mentions=NO_MENTIONS)
-            return
-        retry_after = self.limiter.retry_after(message.author.id, message.created_at)
-        if retry_after is not None:
-            await message.reply(cooldown_message(retry_after), allowed_mentions=NO_MENTIONS)
-            return
-        result, asked_id = await self._ask(question, message.author, message.channel.id)
-        embed, view = self._render(result, asked_id)
-        if view is None:  # discord.py's overloads take a view or no view argument at all, not None
-            await message.reply(embed=embed, allowed_mentions=NO_MENTIONS)
-        else:
-            await message.reply(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
-
-    async def answer_fact(self, interaction: discord.Interaction[discord.Client], fact_id: str) -> None:
-        """A close question was clicked: answer it for the clicker, privately (others may click too)."""
-        self.limiter.check(interaction)
-        await defer(interaction, ephemeral=True)
-        record = await self.bot.service.ask_fact(
-            fact_id, asker=actor(interaction.user), channel=_channel(interaction.channel_id)
+    async def answer_fact(self, interaction: AnyInteraction, fact_id: str, *, replace: bool = False) -> None:
+        """A question offered was picked: answered in place of the message for its asker, else privately."""
+        target = InteractionTarget(interaction, Via.REPLACE if replace else Via.PICK)
+        await self.deliver(
+            target, lambda asker, channel: self.bot.service.ask_fact(fact_id, asker=asker, channel=channel)
         )
-        if record is None:
-            await reply(interaction, "That question is no longer in the fact base; try `/ask`.", ephemeral=True)
-            return
-        embed, view = self._render(record.result, record.asked_id)
-        await reply(interaction, embed=embed, view=view, ephemeral=True)
 
-    async def record_feedback(
-        self, interaction: discord.Interaction[discord.Client], asked_id: int, helpful: bool
-    ) -> None:
+    # -- the pipeline ----------------------------------------------------------------------------------------
+
+    def _asking(self, question: str) -> Ask:
+        return lambda asker, channel: self.bot.service.ask(question, asker=asker, channel=channel)
+
+    async def deliver(self, target: Target, ask: Ask, *, about: str | None = None) -> None:
+        """Rate limit, ask (recording the question), render, reply: the one path every way of asking takes."""
+        retry_after = await self.limiter.retry_after(target.user.id, target.created_at)
+        if retry_after is not None:
+            await target.send(Outgoing(cooldown_message(retry_after)), private=True)
+            return
+        channel = None if target.channel_id is None else str(target.channel_id)
+        record = await target.within_time(ask(actor(target.user), channel))
+        if record is None:
+            await target.send(Outgoing(_GONE), private=True)
+            return
+        card = brief(record.result, self.bot.service.engine.sources)
+        view = answer_view(card, record.asked_id, target.user.id)
+        outgoing = Outgoing(about, answer_embed(card), view)
+        await target.send(outgoing, private=is_private(target.via, record.result.status))
+
+    # -- the other components --------------------------------------------------------------------------------
+
+    async def show_more_quotes(self, interaction: AnyInteraction, fact_id: str) -> None:
+        """The quotes an answer card left out, privately."""
+        engine = self.bot.service.engine
+        fact = engine.fact(fact_id)
+        if fact is None:
+            await reply(interaction, _GONE, ephemeral=True)
+            return
+        embed = quotes_embed(fact.question, more_quotes(fact, engine.sources), credit(fact.citations, engine.sources))
+        await reply(interaction, embed=embed, ephemeral=True)
+
+    async def record_feedback(self, interaction: AnyInteraction, asked_id: int, helpful: bool) -> None:
         """Helpful / not helpful was clicked under an answer."""
         await defer(interaction, ephemeral=True)
         await self.bot.service.record_feedback(asked_id, helpful, actor(interaction.user))
         verdict = "helpful" if helpful else "not helpful"
         await reply(interaction, f"Thanks! I noted that this answer was {verdict}.", ephemeral=True)
-
-    async def _answer(self, interaction: Interaction, question: str, *, about: str | None = None) -> None:
-        self.limiter.check(interaction)
-        result, asked_id = await in_time(
-            interaction, self._ask(question, interaction.user, interaction.channel_id), ephemeral=False
-        )
-        embed, view = self._render(result, asked_id, about=about)
-        await reply(interaction, embed=embed, view=view)
-
-    async def _ask(
-        self, question: str, asker: discord.abc.User, channel_id: int | None
-    ) -> tuple[AskResult, int | None]:
-        record = await self.bot.service.ask(question, asker=actor(asker), channel=_channel(channel_id))
-        return record.result, record.asked_id
-
-    def _render(
-        self, result: AskResult, asked_id: int | None, *, about: str | None = None
-    ) -> tuple[discord.Embed, discord.ui.View | None]:
-        card = answer_card(result, self.bot.service.engine.sources)
-        return answer_embed(card, about=about), answer_view(result, asked_id)
-
-
-def _channel(channel_id: int | None) -> str | None:
-    """How a channel is recorded beside a question."""
-    return None if channel_id is None else str(channel_id)

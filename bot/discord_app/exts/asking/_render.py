@@ -1,15 +1,17 @@
-"""An answer card as a Discord embed: pure formatting, every part inside Discord's limits."""
+"""An answer as Discord shows it, and who sees it: pure formatting and decisions, every part inside the limits."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from enum import Enum
+
 import discord
 
+from bot.core.brief import Brief, QuoteView
 from bot.core.decision import MatchStatus
-from bot.core.render import AnswerCard
-from bot.discord_app.embeds import add_citations
 from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip, fit_embed, user_text
 
-__all__ = ["answer_embed"]
+__all__ = ["Via", "about_line", "answer_embed", "is_private", "quotes_embed"]
 
 _COLOURS = {
     MatchStatus.ANSWERED: discord.Colour.green(),
@@ -19,20 +21,58 @@ _COLOURS = {
 }
 
 
-def answer_embed(card: AnswerCard, *, about: str | None = None) -> discord.Embed:
-    """The matched question as title, the answer, each exact quote with its speaker, the source and the
-    confidence note; when nothing answers, the close questions. ``about`` is the message text asked about
-    (echoed escaped, since anyone may have written it)."""
-    body = card.body
-    if card.fact_id is None and card.suggestions:
-        body += "\n" + "\n".join(f"\u2022 {question}" for question in card.suggestions)
-    embed = discord.Embed(title=card.heading, description=body, colour=_COLOURS[card.status])
-    if about is not None:
-        embed.add_field(
-            name="About this message",
-            value=clip(block_quote(user_text(about, FIELD_VALUE_MAX)) or "\u200b", FIELD_VALUE_MAX),
-            inline=False,
-        )
-    add_citations(embed, card.citations)
-    embed.set_footer(text=card.confidence)
+class Via(Enum):
+    """How a question reached the bot, which decides who sees the answer and where it goes."""
+
+    SLASH = "slash"  # /ask
+    MENU = "menu"  # the "Ask about this message" context menu
+    MENTION = "mention"  # @bot question
+    PICK = "pick"  # someone picked a question offered under a message
+    REPLACE = "replace"  # the asker picked one of their "Did you mean" choices
+
+
+def is_private(via: Via, status: MatchStatus) -> bool:
+    """Whether only the asker sees the reply: a pick, and a slash command's "no answer" or usage reply (no
+    channel noise; ``/help`` is private too).
+
+    Mentions and the context menu stay public (a mention's reply cannot be private), and a replaced
+    message keeps its visibility.
+    """
+    if via is Via.PICK:
+        return True
+    return via is Via.SLASH and status in {MatchStatus.NO_MATCH, MatchStatus.USAGE}
+
+
+def _add_quotes(embed: discord.Embed, quotes: Sequence[QuoteView]) -> None:
+    for quote in quotes:
+        embed.add_field(name=quote.label, value=clip(block_quote(quote.quote), FIELD_VALUE_MAX), inline=False)
+
+
+def answer_embed(brief: Brief) -> discord.Embed:
+    """The matched question as title, the lead, each quote named by its speaker, the credit in the footer;
+    a weak match says so in words. Without an answer: the explanation (the choices are buttons)."""
+    description = brief.lead
+    if brief.note:
+        description = f"{description}\n\n*{brief.note}*".strip()
+    embed = discord.Embed(title=brief.title, description=description or None, colour=_COLOURS[brief.status])
+    _add_quotes(embed, brief.quotes)
+    if brief.credit:
+        embed.set_footer(text=brief.credit)
     return fit_embed(embed)
+
+
+def quotes_embed(title: str, quotes: Sequence[QuoteView], credit: str) -> discord.Embed:
+    """The quotes an answer card left out, for the "More quotes" button."""
+    embed = discord.Embed(title=f"More quotes: {title}", colour=discord.Colour.green())
+    _add_quotes(embed, quotes)
+    if not quotes:
+        embed.description = "Every quote for this answer is already shown."
+    if credit:
+        embed.set_footer(text=credit)
+    return fit_embed(embed)
+
+
+def about_line(author: str, jump_url: str) -> str:
+    """The line above a context-menu answer: whose message it answers, linked (the name echoed escaped)."""
+    name = user_text(author.replace("[", "").replace("]", ""), 80)  # brackets would end the link text
+    return f"Answering [{name}'s message]({jump_url})"

@@ -57,6 +57,9 @@ class FactForm:
         )
 
 
+# What each field wants, shown greyed in the empty field (Discord allows 100 characters).
+_QUOTE_EXAMPLE = "Copied from the article, e.g. Russia does \u201cagree with the proposals for the ceasefire\u201d"
+
 SaveForm = Callable[[discord.Interaction[discord.Client], FactForm], Awaitable[None]]
 
 
@@ -71,23 +74,39 @@ class FactModal(GuardedModal):
         if citations > 1:
             quote_label = f"Quote 1 of {citations} (the others are kept)"
         self.question = discord.ui.TextInput[FactModal](
-            label="Question", custom_id="fact:question", max_length=QUESTION_MAX, min_length=3
+            label="Question",
+            custom_id="fact:question",
+            placeholder="e.g. Did Russia accept the ceasefire proposal?",
+            max_length=QUESTION_MAX,
+            min_length=3,
         )
         self.aliases = discord.ui.TextInput[FactModal](
             label="Other phrasings, one per line",
             custom_id="fact:aliases",
+            placeholder="e.g.\ndid moscow agree to the truce\nis russia on board with the ceasefire",
             style=paragraph,
             required=False,
             max_length=TEXT_INPUT_MAX,
         )
         self.answer = discord.ui.TextInput[FactModal](
-            label="Answer", custom_id="fact:answer", style=paragraph, max_length=ANSWER_MAX
+            label="Answer",
+            custom_id="fact:answer",
+            placeholder="One or two sentences, faithful to the article, e.g. Not clearly. Putin said...",
+            style=paragraph,
+            max_length=ANSWER_MAX,
         )
         self.quote = discord.ui.TextInput[FactModal](
-            label=quote_label, custom_id="fact:quote", style=paragraph, max_length=QUOTE_MAX
+            label=quote_label,
+            custom_id="fact:quote",
+            placeholder=_QUOTE_EXAMPLE,
+            style=paragraph,
+            max_length=QUOTE_MAX,
         )
         self.speaker = discord.ui.TextInput[FactModal](
-            label="Who said it", custom_id="fact:speaker", max_length=SPEAKER_MAX
+            label="Who said it",
+            custom_id="fact:speaker",
+            placeholder="e.g. Vladimir Putin, or NOTUS for the article's own words",
+            max_length=SPEAKER_MAX,
         )
         if form is not None:
             self.question.default = form.question

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.bench.cluster import ClusterOptions, measure_deployments
 from bot.bench.coldstart import measure_cold_ask
+from bot.bench.deployments import ClusterOptions, measure_deployments
 
 __all__ = ["BenchOptions", "machine", "machine_speed", "run_bench", "targets"]
 

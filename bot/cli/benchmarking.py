@@ -60,7 +60,7 @@ def register(commands: Subcommands) -> None:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from bot.bench.cluster import ClusterOptions, measure_deployments
+    from bot.bench.deployments import ClusterOptions, measure_deployments
     from bot.bench.report import deployment_table, text_table
     from bot.bench.runner import BenchOptions, run_bench
 

@@ -57,7 +57,10 @@ def explained(path: Path) -> Iterator[None]:
             ) from error
         if any(sign in message for sign in _DAMAGED):
             raise DatabaseUnusableError(
-                [f"the database {path} is damaged ({message}): {restore_hint(path)} (`db check` lists the damage)"]
+                [
+                    f"the database {path} is damaged ({message}): {restore_hint(path)} "
+                    f"(`python -m bot db check --db {path}` lists the damage)"
+                ]
             ) from error
         raise
 

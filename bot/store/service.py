@@ -27,6 +27,7 @@ from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
 from bot.core.validation import format_validation_error
 from bot.store import records
+from bot.store.asked_log import AskedLog
 from bot.store.backend import Backend, Session
 from bot.store.changes import changes_since
 from bot.store.errors import ReadOnlyDatabaseError
@@ -64,10 +65,12 @@ _FACT_ID = re.compile(FACT_ID_PATTERN)
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
-    def __init__(self, database: Backend, engine: Engine, last_seq: int) -> None:
+    def __init__(self, database: Backend, engine: Engine, last_seq: int, asked_log: AskedLog | None = None) -> None:
         """The service over ``database`` and ``engine``, whose facts are the database's as of change ``last_seq``
-        (see :func:`bot.store.startup.open_service`)."""
+        (see :func:`bot.store.startup.open_service`); questions are logged through ``asked_log`` in batches when
+        given, else each as it is asked."""
         self._database = database
+        self._asked_log = asked_log
         self._engine = engine
         self._embedder = Embedder(database, engine)
         self._last_seq = last_seq
@@ -75,9 +78,14 @@ class FactService:
         self._read_only_noted = False  # the warning that questions go unrecorded is logged once
 
     async def close(self) -> None:
-        """Finish the write and the embedding in progress and close the database."""
-        await self._embedder.close()
-        await self._database.close()
+        """Write the questions still waiting, finish the write and the embedding in progress and close the
+        database."""
+        try:
+            await self._embedder.close()
+            if self._asked_log is not None:
+                await self._asked_log.close()
+        finally:
+            await self._database.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -132,13 +140,21 @@ class FactService:
             printable(channel),
             records.timestamp(now()),
         )
+        if self._asked_log is not None:
+            return AskRecord(result, await self._asked_log.add(row))
         async with self._database.write(serialised=False) as session:
             asked_id: int = await session.fetch_value(session.sql.INSERT_ASKED, row)
         return AskRecord(result, asked_id)
 
+    async def _flush_asked(self) -> None:
+        """Write the questions waiting in the batch, before reading the log."""
+        if self._asked_log is not None:
+            await self._asked_log.flush()
+
     async def record_feedback(self, asked_id: int, helpful: bool, actor: str) -> None:
         """Attach helpful / not helpful to an asked question (a later vote by the same actor replaces theirs)."""
         actor = check_actor(actor)
+        await self._flush_asked()
         async with self._database.write(serialised=False) as session:
             if await session.fetch_value(session.sql.ASKED_EXISTS, (asked_id,)) is None:
                 raise ModerationError([f"There is no asked question #{asked_id} to give feedback on."])
@@ -302,6 +318,7 @@ class FactService:
 
     async def unanswered(self, limit: int = 20) -> list[UnansweredQuestion]:
         """The questions most often asked without an answer (grouped by phrasing), most frequent first."""
+        await self._flush_asked()
         async with self._database.read() as session:
             rows = await session.fetch_all(session.sql.SELECT_UNANSWERED, (max(1, limit),))
         return [

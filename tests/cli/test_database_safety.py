@@ -129,6 +129,7 @@ def test_restore_refuses_a_backup_that_fails_its_check(databases: tuple[Path, Pa
     refused = bot(first, "db", "restore", str(foreign))
     assert refused.returncode == 2 and "not a database of this version of the bot" in refused.stderr
     one_line_error(bot(first, "db", "restore", str(tmp_path / "absent.db")), "there is no backup file")
+    one_line_error(bot(tmp_path / "absent.db", "db", "check"), "there is no database at")
     assert "where-did-witkoff-go-on-thursday" in fact_ids(first)
 
 
@@ -141,6 +142,8 @@ def test_a_damaged_database_says_to_restore_and_restore_mends_it(tmp_path: Path)
         handle.seek(4096)
         handle.write(b"\xff" * (size - 4096))
     one_line_error(bot(database, "ask", "did russia accept?"), "is damaged", "db restore")
+    checked = bot(database, "db", "check")  # examines the file even though the store cannot open it
+    assert checked.returncode == 1 and "malformed" in checked.stderr and "Traceback" not in checked.stderr
     assert bot(database, "db", "restore", str(backup)).returncode == 0
     assert "where-did-witkoff-go-on-thursday" in fact_ids(database)
 

@@ -28,8 +28,11 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The shared development set when it is beside this checkout; otherwise the project's own sets (eval/*.jsonl).
+SHARED_EVAL ?= ../shared/eval/dev.jsonl
+
 eval: $(STAMP)
-	$(BIN)/python -m bot eval ../shared/eval/dev.jsonl
+	$(BIN)/python -m bot eval $(wildcard $(SHARED_EVAL))
 
 bench: $(STAMP)
 	$(BIN)/python -m bot bench

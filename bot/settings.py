@@ -114,7 +114,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _one_shard_plan(self) -> Self:
-        self.sharding  # noqa: B018 - computing it is the check: a bad combination raises here
+        sharding = self.sharding  # computing it is the first check: a bad combination raises here
+        if sharding is not None and not sharding.runs_every_shard and self.database_url is None:
+            raise ValueError(
+                "SHARD_IDS or CLUSTER_ID runs some of the shards, so other processes run the rest: set DATABASE_URL "
+                "to the PostgreSQL database they all share (or drop SHARD_IDS and CLUSTER_* to run every shard here)"
+            )
         return self
 
     @property

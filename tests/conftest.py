@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -69,3 +72,23 @@ def run_bot_cli(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.
         timeout=60,
         check=False,
     )
+
+
+@contextlib.contextmanager
+def read_only_file(path: Path) -> Iterator[Path]:
+    """``path`` made read-only for this process for the block: by its mode, or (for root, whom modes do not stop)
+    by the immutable attribute; the test is skipped where neither can be set."""
+    path.chmod(0o444)
+    immutable = False
+    if os.access(path, os.W_OK):
+        chattr = shutil.which("chattr")
+        immutable = chattr is not None and subprocess.run([chattr, "+i", str(path)], check=False).returncode == 0
+        if not immutable:
+            path.chmod(0o644)
+            pytest.skip("cannot make a file read-only for this user here (root without chattr)")
+    try:
+        yield path
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(path)], check=True)
+        path.chmod(0o644)

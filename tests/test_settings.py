@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
-from bot.settings import Settings, SettingsError, Sharding, load_settings
+from bot.settings import Settings, SettingsError, Sharding, database_location, load_settings
+
+_SHARED = "postgresql://bot@127.0.0.1/bot"
 
 
 def _sharding(**fields: object) -> Sharding | None:
-    return Settings.model_validate(fields).sharding
+    return Settings.model_validate({"database_url": _SHARED, **fields}).sharding
 
 
 def test_no_shard_setting_runs_one_unsharded_bot() -> None:
@@ -53,12 +56,14 @@ def test_clusters_cover_every_shard_once_in_contiguous_ranges(count: int) -> Non
         ({"SHARD_COUNT": "4", "SHARD_IDS": "first"}, "SHARD_IDS"),
         ({"SHARD_COUNT": "4", "SHARD_IDS": "3-1"}, "backwards"),
         ({"SHARD_COUNT": "0"}, "SHARD_COUNT"),
+        ({"SHARD_COUNT": "4", "SHARD_IDS": "0-1"}, "set DATABASE_URL"),
+        ({"SHARD_COUNT": "4", "CLUSTER_ID": "1", "CLUSTER_COUNT": "2"}, "set DATABASE_URL"),
     ],
 )
 def test_bad_combinations_are_one_line_naming_the_settings(
     monkeypatch: pytest.MonkeyPatch, env: dict[str, str], names: str
 ) -> None:
-    for name in ("SHARD_COUNT", "SHARD_IDS", "CLUSTER_ID", "CLUSTER_COUNT"):
+    for name in ("SHARD_COUNT", "SHARD_IDS", "CLUSTER_ID", "CLUSTER_COUNT", "DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -71,3 +76,28 @@ def test_bad_combinations_are_one_line_naming_the_settings(
 def test_a_blank_shard_list_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SHARD_IDS", " ")
     assert load_settings().sharding is None
+
+
+def test_one_process_may_run_every_shard_on_sqlite() -> None:
+    assert Settings(shard_count=3).sharding == Sharding((0, 1, 2), 3)
+    assert Settings.model_validate({"shard_count": 2, "shard_ids": "0,1"}).sharding == Sharding((0, 1), 2)
+
+
+def test_database_url_must_be_postgresql_and_blank_is_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "mysql://bot@db/bot")
+    with pytest.raises(SettingsError, match=r"DATABASE_URL: .*postgresql://user:password@host:port/database"):
+        load_settings()
+    monkeypatch.setenv("DATABASE_URL", "  ")
+    assert load_settings().database_url is None
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql://bot:s3cret@db.example.org:5432/bot", "postgresql://bot:***@db.example.org:5432/bot"),
+        ("postgres://bot@db/bot", "postgres://bot@db/bot"),
+        ("postgresql:///bot?host=/run/postgresql", "postgresql:///bot?host=/run/postgresql"),
+    ],
+)
+def test_the_database_is_named_in_messages_without_its_password(url: str, shown: str) -> None:
+    assert database_location(Settings(database_url=SecretStr(url))) == shown

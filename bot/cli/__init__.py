@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from bot.cli import admin, answering, benchmarking, calibrating, datacheck, evaluating, running
 from bot.cli._common import error_text
+from bot.cli.terminal import terminal_safe_output
 from bot.core.problems import ProblemsError
 
 __all__ = ["build_parser", "main"]
@@ -34,7 +35,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the process exit status."""
+    """Run one command; returns the process exit status. Everything it prints is made safe for a terminal."""
+    with terminal_safe_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args.handler(args)

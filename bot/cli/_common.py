@@ -49,18 +49,25 @@ def add_data_options(parser: argparse.ArgumentParser, *, database: bool = False)
     parser.add_argument("--seeds-dir", type=Path, help="source documents (default: SEEDS_DIR or ./seeds)")
     if database:
         parser.add_argument(
-            "--db", dest="database_path", type=Path, help="the database (default: DATABASE_PATH or ./data/bot.db)"
+            "--db",
+            dest="database_path",
+            type=Path,
+            help="a SQLite database, even when DATABASE_URL is set (default: DATABASE_URL, else DATABASE_PATH or "
+            "./data/bot.db)",
         )
 
 
 def settings_from_args(args: argparse.Namespace) -> Settings:
-    """Settings from the environment, overridden by the data options given on the command line."""
+    """Settings from the environment, overridden by the data options given on the command line (``--db`` names a
+    SQLite file, so it also sets DATABASE_URL aside)."""
     settings = load_settings()
-    overrides = {
+    overrides: dict[str, object] = {
         name: value
         for name in ("facts_dir", "seeds_dir", "database_path")
         if (value := getattr(args, name, None)) is not None
     }
+    if "database_path" in overrides:
+        overrides["database_url"] = None
     return settings.model_copy(update=overrides) if overrides else settings
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import json
 import sys
@@ -22,8 +23,10 @@ from bot.cli._common import (
 )
 from bot.core.datafiles import read_source_file
 from bot.core.models import Fact
+from bot.settings import database_location
 from bot.store import FactService, parse_draft
-from bot.store.sqlite_files import restore_database
+from bot.store.backend import open_backend
+from bot.store.sqlite_files import database_problems, restore_database
 
 __all__ = ["register"]
 
@@ -109,7 +112,14 @@ def register(commands: Subcommands, facts: Subcommands) -> None:
     backup = _command(db_actions, "backup", _backup, "copy the database while it is in use")
     backup.add_argument("path", type=Path, metavar="PATH", help="a new file (an existing one only with --force)")
     backup.add_argument("--force", action="store_true", help="replace PATH if it exists (never the database itself)")
-    _command(db_actions, "check", _check, "run SQLite's integrity and foreign key checks")
+    summary = "run the database's own consistency checks (SQLite's integrity and foreign key checks)"
+    check = db_actions.add_parser("check", help=summary, description=summary)
+    add_data_options(check, database=True)
+    check.set_defaults(handler=_check)
+    summary = "bring the database's schema up to date, then stop (once per upgrade, before starting the bots)"
+    migrate = db_actions.add_parser("migrate", help=summary, description=summary)
+    add_data_options(migrate, database=True)
+    migrate.set_defaults(handler=_migrate)
     summary = "replace the database with a backup (the bot stopped; the replaced database is kept beside it)"
     restore = db_actions.add_parser("restore", help=summary, description=summary)
     restore.add_argument("backup", type=Path, metavar="BACKUP", help="a file `db backup` wrote")
@@ -252,7 +262,10 @@ def _add_source(session: ServiceSession, args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError) as error:
         raise CommandError(f"cannot read {args.file} as UTF-8 text: {error}") from error
     service = session.service
-    source = session.run(service.add_source(args.id, args.title, args.outlet, text, args.actor, args.author))
+    labels = {"id": "--id", "title": "--title", "outlet": "--outlet", "author": "--author", "text": str(args.file)}
+    source = session.run(
+        service.add_source(args.id, args.title, args.outlet, text, args.actor, args.author, labels=labels)
+    )
     print(f"added source {source.id}: {source.title} ({len(source.text)} characters)")
     return 0
 
@@ -274,8 +287,28 @@ def _backup(session: ServiceSession, args: argparse.Namespace) -> int:
     return 0
 
 
+def _migrate(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    location = database_location(settings)
+
+    async def migrate() -> None:
+        database = await open_backend(settings)  # migrates, under a lock other processes wait for
+        await database.close()
+
+    with operator_errors(f"cannot migrate {location}"):
+        asyncio.run(migrate())
+    print(f"{location} is at the latest schema")
+    return 0
+
+
 def _restore_database(args: argparse.Namespace) -> int:
-    database = settings_from_args(args).database_path
+    settings = settings_from_args(args)
+    if settings.database_url is not None:
+        raise CommandError(
+            "DATABASE_URL is set: a PostgreSQL database is restored with pg_restore from what pg_dump wrote "
+            "(pg_restore --clean --dbname=DATABASE_URL BACKUP), with every bot process stopped"
+        )
+    database = settings.database_path
     with operator_errors(f"cannot restore {database} from {args.backup}"):
         kept = restore_database(database, args.backup)
     print(f"restored {database} from {args.backup}; it passes the integrity check")
@@ -284,8 +317,16 @@ def _restore_database(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check(session: ServiceSession, args: argparse.Namespace) -> int:
-    problems = session.run(session.service.check())
+def _check(args: argparse.Namespace) -> int:
+    settings = settings_from_args(args)
+    if settings.database_url is not None:
+        with service_session(args) as session:
+            problems = session.run(session.service.check())
+    else:  # straight on the file, so a database too damaged to open as the store is still examined
+        if not settings.database_path.is_file():
+            raise CommandError(f"there is no database at {settings.database_path} (check --db or DATABASE_PATH)")
+        with operator_errors(f"cannot check {settings.database_path}"):
+            problems = database_problems(settings.database_path)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import sys
@@ -11,17 +12,23 @@ from typing import TextIO
 
 from bot.cli._common import ServiceSession, Subcommands, add_data_options, service_session
 from bot.core.engine import AskResult, Engine
+from bot.core.limits import ASK_MAX
 from bot.core.render import answer_card, card_text, result_json
 
 __all__ = ["chat", "register"]
 
 _PROMPT = "ask> "
+_QUIT = frozenset({"quit", "exit"})
 
 
 def register(commands: Subcommands) -> None:
     """Add ``ask`` and ``chat``."""
     ask = commands.add_parser("ask", help="answer a question from the fact base")
-    ask.add_argument("question", nargs="*", help="the question (with --json and none: read lines from stdin)")
+    ask.add_argument(
+        "question",
+        nargs="*",
+        help=f"the question; only its first {ASK_MAX} characters are read (with --json and none: lines from stdin)",
+    )
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     chat_parser = commands.add_parser("chat", help="ask questions in the terminal, one per line")
     for parser, handler in ((ask, _ask), (chat_parser, _chat)):
@@ -80,21 +87,45 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def chat(engine: Engine, source: TextIO, out: TextIO, ask: Callable[[str], AskResult] | None = None) -> int:
-    """Answer each line of ``source`` until end of input; prompts only when talking to a terminal.
+    """Answer each line of ``source`` until end of input, ``quit`` or ``exit``, or Ctrl-C; prompts (with line
+    editing where the platform has readline) only when talking to a terminal.
 
     ``ask`` answers a question (default: the engine, recording nothing).
     """
     ask = ask or engine.ask
     interactive = source.isatty()
     if interactive:
-        out.write("Ask about the Russia-Ukraine ceasefire talks (Ctrl-D to quit).\n")
-    while True:
-        if interactive:
-            out.write(_PROMPT)
-            out.flush()
-        line = source.readline()
-        if not line:
-            return 0
-        if line.strip():
-            _print_answer(engine, line.strip(), False, out, ask)
+        _line_editing()
+        out.write("Ask about the Russia-Ukraine ceasefire talks (quit, exit or Ctrl-D to leave).\n")
+    try:
+        while (line := _next_line(source, out, interactive)) is not None:
+            question = line.strip()
+            if question.lower() in _QUIT:
+                break
+            if question:
+                _print_answer(engine, question, False, out, ask)
+                out.write("\n")
+    except KeyboardInterrupt:  # Ctrl-C leaves the chat like quit does, not with a traceback or an error status
+        out.write("\n")
+    return 0
+
+
+def _line_editing() -> None:
+    """Arrow keys and history for ``input`` through readline, where the platform has it."""
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401 - importing it is what turns line editing on
+
+
+def _next_line(source: TextIO, out: TextIO, interactive: bool) -> str | None:
+    """The next line typed (None at end of input); at a terminal through ``input``, which edits the line."""
+    if interactive and source is sys.stdin:
+        out.flush()
+        try:
+            return input(_PROMPT)
+        except EOFError:
             out.write("\n")
+            return None
+    if interactive:
+        out.write(_PROMPT)
+        out.flush()
+    return source.readline() or None

@@ -79,9 +79,14 @@ def _run(args: argparse.Namespace) -> int:
 
 def _sync(args: argparse.Namespace) -> int:
     settings = settings_from_args(args)
+    guild_id = None if args.everywhere else (args.guild or settings.dev_guild_id)
+    if guild_id is None and not args.everywhere:  # publishing everywhere is only done when asked for by name
+        raise CommandError(
+            "say where to publish the commands: --guild SERVER_ID (or DEV_GUILD_ID in .env) for one server, "
+            "or --global for every server"
+        )
     token = _token(settings)
     configure_logging(settings.log_level)
-    guild_id = None if args.everywhere else (args.guild or settings.dev_guild_id)
     from bot.discord_app import runner
 
     names = _in_bot_process(

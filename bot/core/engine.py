@@ -31,6 +31,7 @@ from bot.core.semantic import (
     Quantized,
     SemanticIndex,
     SemanticMatch,
+    TextKind,
     VectorTable,
     quantize,
     semantic_texts,
@@ -222,10 +223,10 @@ class Engine:
         """The semantic index over the served facts (to measure it; change facts through the engine)."""
         return self._semantic
 
-    def unembedded_texts(self, *known: VectorTable) -> dict[bytes, str]:
+    def unembedded_texts(self, *known: VectorTable) -> dict[str, str]:
         """The texts served facts still need vectors for, by digest (see :func:`text_digest`), leaving out those
         one of ``known`` holds: what :meth:`embed_pending` would encode."""
-        texts: dict[bytes, str] = {}
+        texts: dict[str, str] = {}
         for fact in self._unembedded.values():
             for _, text in semantic_texts(fact):
                 digest = text_digest(text)
@@ -233,7 +234,7 @@ class Engine:
                     texts[digest] = text
         return texts
 
-    def encode_texts(self, texts: dict[bytes, str]) -> VectorTable:
+    def encode_texts(self, texts: dict[str, str]) -> VectorTable:
         """Vectors for ``texts`` (by digest, as :meth:`unembedded_texts` gives them), made by this engine's
         model; touches nothing the engine serves, so it may run in another thread."""
         digests = list(texts)
@@ -243,22 +244,23 @@ class Engine:
 
     def embed_pending(self, *known: VectorTable) -> VectorTable:
         """Put every served fact still without vectors into the semantic index, taking each text's vector from
-        the first of ``known`` that holds it and encoding the others (in batches); returns the vectors encoded,
-        for the caller to keep."""
+        the first of ``known`` that holds it and encoding the others in batches; returns the vectors encoded, for
+        the caller to keep."""
         if not self._unembedded:
             return VectorTable.empty()
         fresh = self.encode_texts(self.unembedded_texts(*known))
         tables = [*known, fresh]
-        fact_ids, counts, kinds, rows = [], [], [], []
+        fact_ids: list[str] = []
+        counts: list[int] = []
+        kinds: list[TextKind] = []
+        rows: list[tuple[int, int]] = []
         for fact in self._unembedded.values():
             texts = semantic_texts(fact)
+            places = [_find(tables, text_digest(text)) for _, text in texts]
             fact_ids.append(fact.id)
             counts.append(len(texts))
-            for kind, text in texts:
-                digest = text_digest(text)
-                table = next(number for number, t in enumerate(tables) if digest in t.rows)
-                kinds.append(kind)
-                rows.append((table, tables[table].rows[digest]))
+            kinds += (kind for kind, _ in texts)
+            rows += (place for place in places if place is not None)  # every text is in one table by now
         self._semantic.put_many(fact_ids, counts, kinds, _gather(tables, rows))
         self._unembedded.clear()
         return fresh
@@ -343,6 +345,15 @@ def _clean(question: str) -> str:
     cannot be text (a lone surrogate from a broken client) as "?"."""
     cut = " ".join(question.split())[:ASK_MAX]
     return cut.encode("utf-8", "replace").decode("utf-8")
+
+
+def _find(tables: list[VectorTable], digest: str) -> tuple[int, int] | None:
+    """Which of ``tables`` holds the vector of the text with ``digest`` first, and in which row."""
+    for number, table in enumerate(tables):
+        row = table.rows.get(digest)
+        if row is not None:
+            return number, row
+    return None
 
 
 def _gather(tables: list[VectorTable], rows: list[tuple[int, int]]) -> Quantized:

@@ -10,6 +10,7 @@ __all__ = [
     "QUESTION_MAX",
     "QUOTE_MAX",
     "SOURCE_ID_PATTERN",
+    "SOURCE_TEXT_MAX",
     "SPEAKER_MAX",
     "TAG_PATTERN",
 ]
@@ -24,6 +25,9 @@ SPEAKER_MAX = 100
 ANSWER_MAX = 1000
 # Questions users type are cut to this before matching (Discord's text inputs allow 4000).
 ASK_MAX = 300
+# A source document (``sources add``): an article is tens of thousands of characters; this leaves room for a
+# long report while keeping every quote search and the database row small.
+SOURCE_TEXT_MAX = 1_000_000
 
 FACT_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$"
 SOURCE_ID_PATTERN = FACT_ID_PATTERN

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from functools import cached_property
@@ -25,6 +26,7 @@ from bot.core.limits import (
     QUESTION_MAX,
     QUOTE_MAX,
     SOURCE_ID_PATTERN,
+    SOURCE_TEXT_MAX,
     SPEAKER_MAX,
     TAG_PATTERN,
 )
@@ -76,6 +78,18 @@ def phrasing_key(text: str) -> str:
     return collapse_whitespace(fold_text(text).lower()).strip(" ?!.")
 
 
+# Control characters no text document holds (whitespace ones aside).
+_BINARY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Markdown's masked link, "[text](https://...)": Discord shows only the text, hiding where the link goes.
+_MASKED_LINK = re.compile(r"\[[^\]]*\]\(\s*<?\s*[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def _no_masked_links(value: str) -> str:
+    if _MASKED_LINK.search(value):
+        raise ValueError("must not hide a link behind text ([text](address)); write the address itself")
+    return value
+
+
 def _no_control_characters(value: str) -> str:
     if any(ord(char) < 32 and char not in "\n\t" for char in value):
         raise ValueError("must not contain control characters")
@@ -92,7 +106,14 @@ class Source(BaseModel):
     outlet: Line
     author: Line | None = None
     photo_credit: Line | None = None
-    text: str = Field(repr=False, min_length=1)
+    text: str = Field(repr=False, min_length=1, max_length=SOURCE_TEXT_MAX)
+
+    @field_validator("text")
+    @classmethod
+    def _plain_text(cls, value: str) -> str:
+        if _BINARY.search(value):
+            raise ValueError("must be plain text: it holds control characters (a binary file?)")
+        return value
 
     @cached_property
     def folded(self) -> FoldedSource:
@@ -156,6 +177,7 @@ class FactDraft(BaseModel):
     tags: tuple[Tag, ...] = ()
 
     _check_text = field_validator("question", "answer")(_no_control_characters)
+    _check_links = field_validator("answer")(_no_masked_links)
 
     @field_validator("aliases", mode="before")
     @classmethod

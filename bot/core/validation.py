@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from bot.core.limits import ALIAS_MAX, ANSWER_MAX, QUESTION_MAX, QUOTE_MAX, SPEAKER_MAX
+from bot.core.limits import ALIAS_MAX, ANSWER_MAX, QUESTION_MAX, QUOTE_MAX, SOURCE_TEXT_MAX, SPEAKER_MAX
 
 __all__ = ["FIELD_RULES", "format_validation_error"]
 
@@ -26,7 +26,7 @@ FIELD_RULES: dict[str, tuple[str, str]] = {
     "outlet": ("one line of up to 300 characters", "NOTUS"),
     "author": ("one line of up to 300 characters", '"John T. Seward"'),
     "photo_credit": ("one line of up to 300 characters", '"AP Photo"'),
-    "text": ("the document's plain text, not blank", "the article's text"),
+    "text": (f"a plain-text (UTF-8) document of up to {SOURCE_TEXT_MAX:,} characters", "article.txt"),
 }
 
 # Pydantic's error types that mean "nothing usable was given".

@@ -14,6 +14,7 @@ from bot.discord_app.identify import IdentifyPacer, IdentifySlots, LocalSlots
 from bot.discord_app.safety import NO_MENTIONS
 from bot.discord_app.tree import ReportingTree
 from bot.settings import Settings, Sharding
+from bot.store.cluster import ClusterLink
 from bot.store.service import FactService
 from bot.store.startup import open_service
 
@@ -56,6 +57,7 @@ class CeasefireBot(commands.Bot):
         self.settings = settings
         self._service_factory = service_factory
         self._service: FactService | None = None
+        self.shared: ClusterLink | None = None  # with DATABASE_URL: state shared with the other processes
 
     @property
     def service(self) -> FactService:
@@ -65,8 +67,11 @@ class CeasefireBot(commands.Bot):
         return self._service
 
     async def setup_hook(self) -> None:
-        """Open the fact service, then load every extension (commands are synced separately, on demand)."""
+        """Open the fact service (and the shared state on PostgreSQL), then load every extension (commands are
+        synced separately, on demand)."""
         self._service = await self._service_factory(self.settings)
+        if self.settings.database_url is not None:
+            self.shared = await ClusterLink.open(self.settings)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         log.info("Loaded %d extensions over %d facts", len(EXTENSIONS), len(self._service.engine))
@@ -87,6 +92,9 @@ class CeasefireBot(commands.Bot):
         try:
             await super().close()
         finally:
+            if self.shared is not None:
+                shared, self.shared = self.shared, None
+                await shared.close()
             if self._service is not None:
                 service, self._service = self._service, None
                 await service.close()
@@ -118,7 +126,7 @@ class ShardedCeasefireBot(CeasefireBot, commands.AutoShardedBot):
             return self._pacer
 
     def _identify_slots(self) -> IdentifySlots:
-        return LocalSlots()
+        return self.shared if self.shared is not None else LocalSlots()
 
     async def on_shard_ready(self, shard_id: int) -> None:
         """One line per shard, so an operator sees every shard of this process come up."""

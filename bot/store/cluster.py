@@ -5,67 +5,26 @@ processes on several machines agree, and Discord's (the interaction's creation) 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import asyncpg
 
-__all__ = ["CLUSTER_SCHEMA", "ClusterLink", "ClusterUnavailableError"]
+from bot.settings import Settings
+from bot.store import pg_sql
+from bot.store.errors import DatabaseUnusableError
+from bot.store.postgres import DRIVER_ERRORS
 
-log = logging.getLogger(__name__)
-
-CLUSTER_SCHEMA = (
-    """
-    CREATE TABLE identify_slots (
-        bucket integer PRIMARY KEY CHECK (bucket >= 0),
-        claimed_at timestamptz NOT NULL
-    )
-    """,
-    """
-    CREATE TABLE ask_cooldowns (
-        user_id bigint PRIMARY KEY,
-        window_start double precision NOT NULL,
-        used integer NOT NULL CHECK (used >= 0)
-    )
-    """,
-)
-
-# Take the bucket's slot when its last claim is at least $2 seconds old (0 back); otherwise the seconds left.
-# The upsert locks the row, so two processes racing for one slot cannot both win.
-_CLAIM_IDENTIFY_SLOT = """
-WITH claimed AS (
-    INSERT INTO identify_slots AS slot (bucket, claimed_at) VALUES ($1, clock_timestamp())
-    ON CONFLICT (bucket) DO UPDATE SET claimed_at = clock_timestamp()
-        WHERE slot.claimed_at <= clock_timestamp() - make_interval(secs => $2)
-    RETURNING 0::float8 AS wait
-)
-SELECT wait FROM claimed
-UNION ALL
-SELECT GREATEST(EXTRACT(EPOCH FROM claimed_at + make_interval(secs => $2) - clock_timestamp())::float8, 0.05)
-FROM identify_slots WHERE bucket = $1 AND NOT EXISTS (SELECT 1 FROM claimed)
-"""
-
-# Count one question by $1 at $2 (epoch seconds): at most $3 per window of $4 seconds, the window opening at the
-# first question after the last one closed (as discord.py's cooldowns count). The seconds to wait when over the
-# limit, else NULL; a refused question is not counted.
-_COUNT_QUESTION = """
-INSERT INTO ask_cooldowns AS c (user_id, window_start, used) VALUES ($1, $2, 1)
-ON CONFLICT (user_id) DO UPDATE SET
-    window_start = CASE WHEN $2 >= c.window_start + $4 THEN $2 ELSE c.window_start END,
-    used = CASE WHEN $2 >= c.window_start + $4 THEN 1 ELSE LEAST(c.used + 1, $3 + 1) END
-RETURNING CASE WHEN used > $3 THEN window_start + $4 - $2 END AS retry_after
-"""
-
-# Windows that closed before $1: nobody's count depends on them any more.
-_FORGET_CLOSED_WINDOWS = "DELETE FROM ask_cooldowns WHERE window_start < $1"
+__all__ = ["ClusterLink", "ClusterUnavailableError"]
 
 _POOL_MAX = 4
-_DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
 _FORGET_EVERY = 1000  # questions between clean-ups of the cooldown table
 
 
-class ClusterUnavailableError(RuntimeError):
+class ClusterUnavailableError(DatabaseUnusableError):
     """The shared state cannot be read or written now (the database is down or the link broke)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
 
 
 class ClusterLink:
@@ -76,11 +35,20 @@ class ClusterLink:
         self._counted = 0
 
     @classmethod
-    async def open(cls, url: str, application_name: str = "ceasefire-bot") -> ClusterLink:
-        """Connect to the database at ``url`` (whose schema holds :data:`CLUSTER_SCHEMA`)."""
-        pool = await asyncpg.create_pool(
-            url, min_size=1, max_size=_POOL_MAX, server_settings={"application_name": application_name}
-        )
+    async def open(cls, settings: Settings) -> ClusterLink:
+        """Connect to the database at ``DATABASE_URL`` (migrated: see :data:`bot.store.pg_sql.MIGRATIONS`);
+        ClusterUnavailableError when it cannot be reached."""
+        if settings.database_url is None:
+            raise ValueError("shared state needs DATABASE_URL")
+        try:
+            pool = await asyncpg.create_pool(
+                settings.database_url.get_secret_value(),
+                min_size=1,
+                max_size=_POOL_MAX,
+                server_settings={"application_name": f"{settings.database_application_name} shared state"},
+            )
+        except DRIVER_ERRORS as error:
+            raise ClusterUnavailableError(f"cannot reach the database for the shared state: {error}") from error
         return cls(pool)
 
     async def close(self) -> None:
@@ -91,8 +59,8 @@ class ClusterLink:
         """IDENTIFY slots (see :class:`bot.discord_app.identify.IdentifySlots`): take ``bucket``'s slot and
         return 0, or return the seconds until it frees."""
         try:
-            wait = await self._pool.fetchval(_CLAIM_IDENTIFY_SLOT, bucket, window)
-        except _DRIVER_ERRORS as error:
+            wait = await self._pool.fetchval(pg_sql.CLAIM_IDENTIFY_SLOT, bucket, window)
+        except DRIVER_ERRORS as error:
             raise ClusterUnavailableError(f"cannot claim an IDENTIFY slot: {error}") from error
         # No row: a process claimed the slot after this statement's snapshot was taken; look again shortly.
         return 0.1 if wait is None else float(wait)
@@ -101,10 +69,10 @@ class ClusterLink:
         """Count one question by ``user_id`` at ``at`` (epoch seconds) against ``rate`` per ``per`` seconds,
         shared by every process; the seconds to wait when over the limit, else None."""
         try:
-            retry_after = await self._pool.fetchval(_COUNT_QUESTION, user_id, at, rate, per)
+            retry_after = await self._pool.fetchval(pg_sql.COUNT_QUESTION, user_id, at, rate, per)
             self._counted += 1
             if self._counted % _FORGET_EVERY == 0:
-                await self._pool.execute(_FORGET_CLOSED_WINDOWS, at - per)
-        except _DRIVER_ERRORS as error:
+                await self._pool.execute(pg_sql.FORGET_CLOSED_WINDOWS, at - per)
+        except DRIVER_ERRORS as error:
             raise ClusterUnavailableError(f"cannot count a question: {error}") from error
         return None if retry_after is None else float(retry_after)

@@ -28,6 +28,8 @@ from bot.store.sqlite_files import check_backup_target, check_problems, target_e
 
 __all__ = ["Database", "Session", "explained", "restore_hint"]
 
+_NOT_OURS = "Give --db (or DATABASE_PATH) a new file or this bot's database"
+
 # What SQLite says of a file whose pages are not a database (any more).
 _DAMAGED = ("malformed", "not a database")
 
@@ -55,7 +57,10 @@ def explained(path: Path) -> Iterator[None]:
             ) from error
         if any(sign in message for sign in _DAMAGED):
             raise DatabaseUnusableError(
-                [f"the database {path} is damaged ({message}): {restore_hint(path)} (`db check` lists the damage)"]
+                [
+                    f"the database {path} is damaged ({message}): {restore_hint(path)} "
+                    f"(`python -m bot db check --db {path}` lists the damage)"
+                ]
             ) from error
         raise
 
@@ -239,11 +244,12 @@ class Database:
         async with self.write() as session:
             # Read inside the write transaction: two processes opening a new file migrate it once.
             version: int = await session.fetch_value(sql.USER_VERSION)
+            # A new database is empty; one with tables but no version, or a version without our tables (another
+            # program sets user_version too, perhaps to a number of ours), is another program's.
+            tables = [row[0] for row in await session.fetch_all(sql.SELECT_TABLE_NAMES)]
+            if version == 0 or "facts" not in tables:
+                refuse_foreign(self.location, tables, _NOT_OURS)
             refuse_newer_schema(self.location, version, len(sql.MIGRATIONS), "give --db a database of this version")
-            if version == 0:
-                # A new database is empty; one with tables but no version of ours is another program's.
-                tables = [row[0] for row in await session.fetch_all(sql.SELECT_TABLE_NAMES)]
-                refuse_foreign(self.location, tables, "Give --db (or DATABASE_PATH) a new file or this bot's database")
             for number, statements in enumerate(sql.MIGRATIONS[version:], start=version + 1):
                 for statement in statements:
                     await session.execute(statement)

@@ -194,6 +194,7 @@ def _write_index(path: Path, engine: Engine, key: str, note: str) -> None:
 def _write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
     """``chunks`` in ``path``, whole or not at all: written beside it, flushed, then renamed over it."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)  # on PostgreSQL, no database file made the folder
     try:
         with partial.open("wb") as file:
             file.writelines(chunks)

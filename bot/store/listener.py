@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from typing import Any
 
 import asyncpg
@@ -21,12 +22,14 @@ import asyncpg
 from bot.settings import Settings
 from bot.store import pg_sql
 from bot.store.backend import CatchUp
+from bot.store.errors import DatabaseUnusableError
 
 __all__ = ["ChangeListener"]
 
 logger = logging.getLogger(__name__)
 _RETRY_FIRST_SECONDS = 0.1
 _RETRY_MAX_SECONDS = 5.0
+_CATCH_UP_RETRY_SECONDS = 1.0
 _CONNECT_TIMEOUT_SECONDS = 10.0
 
 
@@ -58,9 +61,12 @@ class ChangeListener:
     async def _run(self) -> None:
         delay = _RETRY_FIRST_SECONDS
         while True:
+            started = time.monotonic()
             try:
                 await self._listen()
             except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as error:
+                if time.monotonic() - started > _RETRY_MAX_SECONDS:
+                    delay = _RETRY_FIRST_SECONDS  # it had been listening: a new failure, not the same one again
                 logger.warning("Lost the change notifications link (%s); reconnecting in %.1f s", error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, _RETRY_MAX_SECONDS)
@@ -92,13 +98,17 @@ class ChangeListener:
         self._announced.set()
 
     async def _catch_up_now(self) -> None:
-        """Run the catch-up; its failure (the database unreachable) is logged, and retried on the next round."""
+        """Run the catch-up; a failure is logged and retried shortly (the process keeps answering meanwhile)."""
         try:
             await self._catch_up()
-        except Exception:
+        except DatabaseUnusableError as error:  # the database out of reach for the moment
+            logger.warning("Could not catch up with other processes' changes (%s); retrying", error)
+        except Exception:  # anything else must not end the following for the process's lifetime
             logger.exception("Catching up with other processes' changes failed; retrying")
-            self._announced.set()
-            await asyncio.sleep(_RETRY_FIRST_SECONDS)
+        else:
+            return
+        self._announced.set()
+        await asyncio.sleep(_CATCH_UP_RETRY_SECONDS)
 
 
 async def _wait_for_either(first: asyncio.Event, second: asyncio.Event, timeout: float) -> bool:

@@ -17,13 +17,17 @@ from bot.store import sql
 __all__ = [
     "ASKED_EXISTS",
     "CHANGES_CHANNEL",
+    "CLAIM_IDENTIFY_SLOT",
+    "COUNT_QUESTION",
     "CREATE_MIGRATIONS_TABLE",
     "DELETE_ALIASES",
     "DELETE_CITATIONS",
     "DELETE_PHRASINGS",
     "FACT_EXISTS",
+    "FORGET_CLOSED_WINDOWS",
     "INSERT_ALIAS",
     "INSERT_ASKED",
+    "INSERT_ASKED_WITH_ID",
     "INSERT_AUDIT",
     "INSERT_CITATION",
     "INSERT_FACT",
@@ -32,11 +36,13 @@ __all__ = [
     "INSERT_PHRASING",
     "INSERT_SOURCE",
     "INSERT_SOURCE_CHANGE",
+    "INSERT_TEXT_VECTOR",
     "INVALID_CONSTRAINTS",
     "LOCK_MIGRATIONS",
     "LOCK_WRITERS",
     "MIGRATIONS",
     "MIGRATIONS_TABLE_EXISTS",
+    "RESERVE_ASKED_IDS",
     "SELECT_ALIASES",
     "SELECT_ALIASES_OF",
     "SELECT_AUDIT",
@@ -64,6 +70,8 @@ __all__ = [
     "SELECT_SOURCE_IDS",
     "SELECT_SYNC_FACTS",
     "SELECT_TABLE_NAMES",
+    "SELECT_TEXT_VECTORS",
+    "SELECT_TEXT_VECTORS_OF",
     "SELECT_UNANSWERED",
     "UNLOCK_MIGRATIONS",
     "UPDATE_FACT",
@@ -234,7 +242,37 @@ _CHANGES_2 = (
     "CREATE TRIGGER changes_announced AFTER INSERT ON changes FOR EACH STATEMENT EXECUTE FUNCTION announce_change()",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _CHANGES_2)
+# What bot processes share besides the facts (see bot.store.cluster).
+_SHARED_STATE_3 = (
+    """
+    CREATE TABLE identify_slots (
+        bucket integer PRIMARY KEY CHECK (bucket >= 0),
+        claimed_at timestamptz NOT NULL
+    )
+    """,
+    """
+    CREATE TABLE ask_cooldowns (
+        user_id bigint PRIMARY KEY,
+        window_start double precision NOT NULL,
+        used integer NOT NULL CHECK (used >= 0)
+    )
+    """,
+)
+
+# Sentence vectors by model and text digest (SQLite's third migration).
+_VECTORS_4 = (
+    """
+    CREATE TABLE text_vectors (
+        model  TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        codes  BYTEA NOT NULL,
+        scale  DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (model, digest)
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _CHANGES_2, _SHARED_STATE_3, _VECTORS_4)
 
 # The ids in a JSON array parameter (SQLite's json_each).
 _IN_JSON = "IN (SELECT json_array_elements_text({}::json))"
@@ -309,6 +347,13 @@ SELECT_LAST_CHANGE = sql.SELECT_LAST_CHANGE
 # -- curators' loop --------------------------------------------------------------------------------------
 
 INSERT_ASKED = numbered(sql.INSERT_ASKED)
+# The question log's batches (bot.store.asked_log): ids reserved from the table's sequence, a block at a time,
+# then rows written with them.
+RESERVE_ASKED_IDS = "SELECT nextval(pg_get_serial_sequence('asked_questions', 'id')) FROM generate_series(1, $1)"
+INSERT_ASKED_WITH_ID = """
+    INSERT INTO asked_questions (id, question, normalised, status, fact_id, score, asker, channel, at)
+    OVERRIDING SYSTEM VALUE VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+"""
 ASKED_EXISTS = numbered(sql.ASKED_EXISTS)
 # The latest wording and closest fact of each group taken explicitly (SQLite takes them from the MAX(at) row).
 SELECT_UNANSWERED = """
@@ -321,3 +366,42 @@ SELECT_UNANSWERED = """
     LIMIT $1
 """
 UPSERT_FEEDBACK = numbered(sql.UPSERT_FEEDBACK)
+
+# -- shared by the processes: IDENTIFY slots and question counts (bot.store.cluster) ----------------------
+
+# Take the bucket's slot when its last claim is at least $2 seconds old (0 back); otherwise the seconds left.
+# The upsert locks the row, so two processes racing for one slot cannot both win.
+CLAIM_IDENTIFY_SLOT = """
+WITH claimed AS (
+    INSERT INTO identify_slots AS slot (bucket, claimed_at) VALUES ($1, clock_timestamp())
+    ON CONFLICT (bucket) DO UPDATE SET claimed_at = clock_timestamp()
+        WHERE slot.claimed_at <= clock_timestamp() - make_interval(secs => $2)
+    RETURNING 0::float8 AS wait
+)
+SELECT wait FROM claimed
+UNION ALL
+SELECT GREATEST(EXTRACT(EPOCH FROM claimed_at + make_interval(secs => $2) - clock_timestamp())::float8, 0.05)
+FROM identify_slots WHERE bucket = $1 AND NOT EXISTS (SELECT 1 FROM claimed)
+"""
+
+# Count one question by $1 at $2 (epoch seconds): at most $3 per window of $4 seconds, the window opening at the
+# first question after the last one closed (as discord.py's cooldowns count). The seconds to wait when over the
+# limit, else NULL; a refused question is not counted.
+COUNT_QUESTION = """
+INSERT INTO ask_cooldowns AS c (user_id, window_start, used) VALUES ($1, $2, 1)
+ON CONFLICT (user_id) DO UPDATE SET
+    window_start = CASE WHEN $2 >= c.window_start + $4 THEN $2 ELSE c.window_start END,
+    used = CASE WHEN $2 >= c.window_start + $4 THEN 1 ELSE LEAST(c.used + 1, $3 + 1) END
+RETURNING CASE WHEN used > $3 THEN window_start + $4 - $2 END AS retry_after
+"""
+
+# Windows that closed before $1: nobody's count depends on them any more.
+FORGET_CLOSED_WINDOWS = "DELETE FROM ask_cooldowns WHERE window_start < $1"
+
+# -- sentence vectors ------------------------------------------------------------------------------------
+
+SELECT_TEXT_VECTORS = numbered(sql.SELECT_TEXT_VECTORS)
+SELECT_TEXT_VECTORS_OF = (
+    f"SELECT digest, codes, scale FROM text_vectors WHERE model = $1 AND digest {_IN_JSON.format('$2')}"
+)
+INSERT_TEXT_VECTOR = numbered(sql.INSERT_TEXT_VECTOR)

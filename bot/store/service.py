@@ -14,11 +14,10 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Self
+from typing import Self
 
 from pydantic import ValidationError
 
@@ -26,16 +25,28 @@ from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
 from bot.core.limits import FACT_ID_PATTERN
 from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
-from bot.core.problems import ProblemsError
-from bot.core.text import fold_text
 from bot.core.validation import format_validation_error
 from bot.store import records
+from bot.store.asked_log import AskedLog
 from bot.store.backend import Backend, Session
 from bot.store.changes import changes_since
 from bot.store.errors import ReadOnlyDatabaseError
 from bot.store.export import facts_toml
 from bot.store.records import FactRecord, now, stamped
 from bot.store.sync import SYNC_ACTOR
+from bot.store.terms import (
+    AskRecord,
+    AuditEntry,
+    FactNotFoundError,
+    ModerationError,
+    UnansweredQuestion,
+    check_actor,
+    fact_slug,
+    parse_draft,
+    printable,
+    unchanged,
+)
+from bot.store.vectors import Embedder
 
 __all__ = [
     "AskRecord",
@@ -47,114 +58,34 @@ __all__ = [
     "parse_draft",
 ]
 
-ACTOR_MAX = 100
 logger = logging.getLogger(__name__)
-_SLUG_MAX = 40
 _FACT_ID = re.compile(FACT_ID_PATTERN)
-
-
-class ModerationError(ProblemsError):
-    """A change that cannot be made; ``problems`` lists each reason, saying what is wrong and how to fix it."""
-
-
-class FactNotFoundError(ModerationError):
-    """No fact has the given id."""
-
-    def __init__(self, fact_id: str) -> None:
-        self.fact_id = fact_id
-        super().__init__([f'There is no fact "{fact_id}"; check the id (fact ids are listed by `facts list`).'])
-
-
-@dataclass(frozen=True)
-class AskRecord:
-    """The engine's answer and, when the question was recorded, its id (to attach feedback to)."""
-
-    result: AskResult
-    asked_id: int | None
-
-
-@dataclass(frozen=True)
-class AuditEntry:
-    """One change to a fact: who, when, and the fact before and after (None when absent or removed)."""
-
-    id: int
-    fact_id: str
-    action: str
-    actor: str
-    at: datetime
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class UnansweredQuestion:
-    """A question people asked that got no answer: how often, when last, and the closest fact."""
-
-    question: str
-    count: int
-    last_asked: datetime
-    best_fact_id: str | None
-
-
-def parse_draft(data: Mapping[str, object], labels: Mapping[str, str] | None = None) -> FactDraft:
-    """A FactDraft from raw fields; invalid fields raise ModerationError with one readable line each, naming each
-    field as ``labels`` does (how the person typed it, e.g. ``--answer``)."""
-    try:
-        return FactDraft.model_validate(data)
-    except ValidationError as error:
-        raise ModerationError(format_validation_error(error, labels)) from error
-
-
-def _check_actor(actor: str) -> str:
-    actor = actor.strip()
-    valid = 1 <= len(actor) <= ACTOR_MAX and all(ord(char) >= 32 for char in actor)
-    try:
-        # Python strings may hold lone surrogates (undecodable command-line bytes); SQLite cannot store them.
-        actor.encode("utf-8")
-    except UnicodeEncodeError:
-        valid = False
-    if not valid:
-        raise ModerationError([f"actor: give a name of 1 to {ACTOR_MAX} characters of text on one line"])
-    return actor
-
-
-def _slug(question: str) -> str:
-    words = re.findall(r"[a-z0-9]+", fold_text(question).lower())
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > _SLUG_MAX:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or "fact"
-
-
-def _printable(text: str | None) -> str | None:
-    """``text`` safe to store when it is only a record of what was typed (undecodable characters and NUL, which
-    PostgreSQL cannot store, replaced)."""
-    return None if text is None else text.encode("utf-8", "replace").decode("utf-8").replace("\x00", "\ufffd")
-
-
-def _same(before: FactRecord, after: FactRecord) -> bool:
-    """Whether a change leaves the fact as it was (who changed it and when aside)."""
-    unstamped = after.fact.model_copy(update={"provenance": before.fact.provenance})
-    return unstamped == before.fact and before.served == after.served
 
 
 class FactService:
     """Facts in the database and the engine that answers from them; open with :meth:`open`, then close."""
 
-    def __init__(self, database: Backend, engine: Engine, last_seq: int) -> None:
+    def __init__(self, database: Backend, engine: Engine, last_seq: int, asked_log: AskedLog | None = None) -> None:
         """The service over ``database`` and ``engine``, whose facts are the database's as of change ``last_seq``
-        (see :func:`bot.store.startup.open_service`)."""
+        (see :func:`bot.store.startup.open_service`); questions are logged through ``asked_log`` in batches when
+        given, else each as it is asked."""
         self._database = database
+        self._asked_log = asked_log
         self._engine = engine
+        self._embedder = Embedder(database, engine)
         self._last_seq = last_seq
         self._catching_up = asyncio.Lock()
         self._read_only_noted = False  # the warning that questions go unrecorded is logged once
 
     async def close(self) -> None:
-        """Finish the write in progress and close the database."""
-        await self._database.close()
+        """Write the questions still waiting, finish the write and the embedding in progress and close the
+        database."""
+        try:
+            await self._embedder.close()
+            if self._asked_log is not None:
+                await self._asked_log.close()
+        finally:
+            await self._database.close()
 
     async def __aenter__(self) -> Self:
         return self
@@ -176,6 +107,7 @@ class FactService:
     ) -> AskRecord:
         """Answer ``question``; unless ``log`` is false, record it with its outcome for the curators."""
         await self._refresh()
+        await self._embedder.settle()
         result = self._engine.ask(question)
         if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
@@ -191,6 +123,7 @@ class FactService:
         """Answer with the fact the asker picked from the questions offered (see :meth:`Engine.choose`), recorded
         like any question; None when the fact is no longer served."""
         await self._refresh()
+        await self._embedder.settle()
         result = self._engine.choose(fact_id)
         return None if result is None else await self._record(result, asker, channel)
 
@@ -198,22 +131,30 @@ class FactService:
         """Record an answered (or unanswered) question with its outcome, for the curators and for feedback."""
         closest = result.fact.id if result.fact else next((s.fact_id for s in result.suggestions), None)
         row = (
-            _printable(result.question),
-            phrasing_key(_printable(result.question) or ""),
+            printable(result.question),
+            phrasing_key(printable(result.question) or ""),
             result.status.value,
             closest,
             result.score,
-            _printable(asker),
-            _printable(channel),
+            printable(asker),
+            printable(channel),
             records.timestamp(now()),
         )
+        if self._asked_log is not None:
+            return AskRecord(result, await self._asked_log.add(row))
         async with self._database.write(serialised=False) as session:
             asked_id: int = await session.fetch_value(session.sql.INSERT_ASKED, row)
         return AskRecord(result, asked_id)
 
+    async def _flush_asked(self) -> None:
+        """Write the questions waiting in the batch, before reading the log."""
+        if self._asked_log is not None:
+            await self._asked_log.flush()
+
     async def record_feedback(self, asked_id: int, helpful: bool, actor: str) -> None:
         """Attach helpful / not helpful to an asked question (a later vote by the same actor replaces theirs)."""
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
+        await self._flush_asked()
         async with self._database.write(serialised=False) as session:
             if await session.fetch_value(session.sql.ASKED_EXISTS, (asked_id,)) is None:
                 raise ModerationError([f"There is no asked question #{asked_id} to give feedback on."])
@@ -233,7 +174,7 @@ class FactService:
             fact = self._resolve(draft, fact_id, None)
             return None, FactRecord(stamped(fact, "moderator", None, actor, at), None, actor, at)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("created", actor, build)
 
     async def edit_fact(
@@ -258,7 +199,7 @@ class FactService:
             origin = before.fact.provenance
             return before, dataclasses.replace(before, fact=stamped(fact, origin.origin, origin.file, actor, at))
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("edited", actor, build)
 
     async def remove_fact(self, fact_id: str, actor: str) -> Fact:
@@ -268,7 +209,7 @@ class FactService:
             before = await self._served(session, fact_id)
             return before, dataclasses.replace(before, removed_by=actor, removed_at=at)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("removed", actor, build)
 
     async def restore_fact(self, fact_id: str, actor: str) -> Fact:
@@ -280,7 +221,7 @@ class FactService:
                 raise ModerationError([f'Fact "{fact_id}" is not removed, so there is nothing to restore.'])
             return before, dataclasses.replace(before, removed_by=None, removed_at=None)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change("restored", actor, build)
 
     async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
@@ -309,18 +250,26 @@ class FactService:
         return await self._change_aliases(fact_id, aliases, "alias_removed", actor)
 
     async def add_source(  # noqa: PLR0917 - the signature the Discord adapter codes against
-        self, source_id: str, title: str, outlet: str, text: str, actor: str, author: str | None = None
+        self,
+        source_id: str,
+        title: str,
+        outlet: str,
+        text: str,
+        actor: str,
+        author: str | None = None,
+        *,
+        labels: Mapping[str, str] | None = None,
     ) -> Source:
-        """Register a plain-text source document that quotes can then cite."""
-        actor = _check_actor(actor)
+        """Register a plain-text source document that quotes can then cite (control characters, NUL among them,
+        refused by the model: no plain-text document holds one, and no PostgreSQL text column can). ``labels``
+        names the fields in error messages as the person gave them (e.g. ``--title``)."""
+        actor = check_actor(actor)
         try:
             source = Source(id=source_id, title=title, outlet=outlet, author=author, text=text)
         except ValidationError as error:
-            raise ModerationError(format_validation_error(error)) from error
+            raise ModerationError(format_validation_error(error, labels)) from error
         if not text.strip():
-            raise ModerationError(["text: the source document is blank"])
-        if "\x00" in text:  # no text column of PostgreSQL's holds one, and no plain-text document has one
-            raise ModerationError(["text: the source document contains a NUL character; save it as plain text"])
+            raise ModerationError([f"{(labels or {}).get('text', 'text')}: the source document is blank"])
         await self._refresh()
 
         async def run() -> None:
@@ -369,6 +318,7 @@ class FactService:
 
     async def unanswered(self, limit: int = 20) -> list[UnansweredQuestion]:
         """The questions most often asked without an answer (grouped by phrasing), most frequent first."""
+        await self._flush_asked()
         async with self._database.read() as session:
             rows = await session.fetch_all(session.sql.SELECT_UNANSWERED, (max(1, limit),))
         return [
@@ -440,7 +390,7 @@ class FactService:
             async with self._database.write() as session:
                 at = now()
                 before, after = await build(session, at)
-                if before is not None and _same(before, after):
+                if before is not None and unchanged(before, after):
                     raise ModerationError(
                         [f'That changes nothing: fact "{after.fact.id}" already reads like that, so nothing was saved.']
                     )
@@ -453,6 +403,8 @@ class FactService:
                 await records.save_fact(session, after, exists=before is not None)
                 await records.write_audit(session, action, actor, at, before=before, after=after)
             await self.catch_up()
+            # Its vectors right after, stored so that a restart (or the process beside this one) reads them.
+            self._embedder.soon()
             return after.fact
 
         return await asyncio.shield(run())
@@ -468,7 +420,7 @@ class FactService:
             changed = stamped(fact.model_copy(update={"aliases": draft.aliases}), origin.origin, origin.file, actor, at)
             return before, dataclasses.replace(before, fact=changed)
 
-        actor = _check_actor(actor)
+        actor = check_actor(actor)
         return await self._change(action, actor, build)
 
     def _resolve(self, draft: FactDraft, fact_id: str, current: Fact | None) -> Fact:
@@ -493,7 +445,7 @@ class FactService:
             raise ModerationError(format_validation_error(error)) from error
 
     async def _free_id(self, session: Session, question: str) -> str:
-        slug = _slug(question)
+        slug = fact_slug(question)
         candidate, number = slug, 1
         while await session.fetch_value(session.sql.FACT_EXISTS, (candidate,)) is not None:
             number += 1

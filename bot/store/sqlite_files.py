@@ -23,7 +23,7 @@ from bot.store import sql
 from bot.store.errors import DatabaseUnusableError
 from bot.store.index_cache import index_path
 
-__all__ = ["check_backup_target", "check_problems", "restore_database", "target_exists"]
+__all__ = ["check_backup_target", "check_problems", "database_problems", "restore_database", "target_exists"]
 
 # Files SQLite keeps beside a database (its write-ahead log and shared memory); they go wherever it goes.
 _COMPANIONS = ("-wal", "-shm")
@@ -46,7 +46,7 @@ def restore_database(database: Path, backup: Path) -> Path | None:
     staged = Path(name)
     try:
         _copy(backup, staged)
-        problems = _problems(staged)
+        problems = database_problems(staged)
         if problems:
             raise DatabaseUnusableError(
                 [f"the backup {backup} fails its check, so nothing was changed:", *problems, "choose another backup"]
@@ -59,7 +59,7 @@ def restore_database(database: Path, backup: Path) -> Path | None:
         for path in (staged, *(staged.with_name(staged.name + suffix) for suffix in _COMPANIONS)):
             path.unlink(missing_ok=True)
     index_path(database).unlink(missing_ok=True)  # a cache of the replaced facts (it would be rebuilt anyway)
-    problems = _problems(database)
+    problems = database_problems(database)
     if problems:
         kept_note = f"; the replaced database is {kept}" if kept else ""
         raise DatabaseUnusableError([f"the restored database {database} fails its check{kept_note}:", *problems])
@@ -111,8 +111,9 @@ def _copy(backup: Path, staged: Path) -> None:
         ) from error
 
 
-def _problems(path: Path) -> list[str]:
-    """Why the database at ``path`` cannot be served: damage, or not a schema of this bot this code knows."""
+def database_problems(path: Path) -> list[str]:
+    """Why the database at ``path`` cannot be served: damage (SQLite's integrity and foreign key checks, which work
+    on a file too damaged to open as the store), or not a schema of this bot this code knows."""
     try:
         with contextlib.closing(sqlite3.connect(path)) as connection:
             version = connection.execute(sql.USER_VERSION).fetchone()[0]

@@ -13,6 +13,7 @@ from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.lexicon import Lexicon, load_lexicon
 from bot.settings import Settings, database_location
 from bot.store import records
+from bot.store.asked_log import AskedLog
 from bot.store.backend import Backend, open_backend
 from bot.store.changes import last_change
 from bot.store.index_cache import (
@@ -27,6 +28,7 @@ from bot.store.index_cache import (
 from bot.store.records import now
 from bot.store.service import FactService
 from bot.store.sync import sync_curated
+from bot.store.vectors import embed_served, load_vectors
 
 __all__ = ["index_file", "open_service"]
 
@@ -103,10 +105,16 @@ async def open_service(settings: Settings) -> FactService:
                 engine = await build_engine(
                     lexicon, sources.values(), served, index_file(settings), helper=helper, note=note
                 )
+                async with database.read() as session:
+                    stored = await load_vectors(session, engine.encoder.model_id)
+                # Texts without a stored vector (curated facts synced in just now) are encoded now, once.
+                await embed_served(database, engine, stored)
         finally:
             if helper is not None:
                 await helper.stop()
-        service = FactService(database, engine, last_seq)
+        # Many processes share PostgreSQL: questions are logged in batches there (SQLite writes each at once).
+        asked_log = AskedLog(database) if settings.database_url is not None else None
+        service = FactService(database, engine, last_seq, asked_log)
         await database.follow(service.catch_up)
         return service
     except BaseException:

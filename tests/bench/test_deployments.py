@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.bench.cluster import ClusterOptions, measure_deployments
+from bot.bench.deployments import ClusterOptions, measure_deployments
 from bot.bench.report import deployment_table
 from bot.cli import build_parser
 

@@ -194,6 +194,13 @@ def test_db_backup_and_check(database: Path, tmp_path: Path, capsys: pytest.Capt
     assert json.loads(capsys.readouterr().out)["fact_id"] == FACT_ID
 
 
+def test_db_names_a_sqlite_file_even_when_database_url_is_set(database: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A server nobody listens on: were it used, the command would fail to connect.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://bot@127.0.0.1:9/none?connect_timeout=1")
+    assert cli(database, "facts", "list") == 0
+    assert database.is_file()
+
+
 HARBOUR = (
     "Harbour Board Approves Ferry Terminal\n\nThe harbour board voted on Monday to build a new ferry terminal on the "
     'east pier. "The terminal will open to passengers next spring, once the dredging is finished," said board chair '

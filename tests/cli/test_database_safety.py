@@ -7,10 +7,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from bot.settings import PROJECT_ROOT
 from tests.conftest import run_bot_cli
 
 WITKOFF = "U.S. special envoy Steve Witkoff arrived in Russia on Thursday"
@@ -97,12 +99,20 @@ def test_restore_refuses_while_the_database_is_in_use(databases: tuple[Path, Pat
     first, second = databases
     backup = tmp_path / "backup.db"
     assert bot(second, "db", "backup", str(backup)).returncode == 0
-    holder = sqlite3.connect(first)
+    # The console chat holds the database through the same service the Discord bot runs on.
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot", "chat", "--db", str(first)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        cwd=PROJECT_ROOT, env={**os.environ, "DISCORD_TOKEN": ""},
+    )  # fmt: skip
+    assert chat.stdin is not None and chat.stdout is not None
     try:
-        holder.execute("SELECT COUNT(*) FROM facts").fetchall()
+        chat.stdin.write("did russia accept?\n")
+        chat.stdin.flush()
+        assert chat.stdout.readline()  # open and answering
         one_line_error(bot(first, "db", "restore", str(backup)), "is in use", "nothing was changed")
     finally:
-        holder.close()
+        chat.communicate("", timeout=60)
     assert "where-did-witkoff-go-on-thursday" in fact_ids(first)
     assert not [path for path in tmp_path.iterdir() if ".replaced-" in path.name or path.name.endswith(".restoring")]
 
@@ -119,6 +129,7 @@ def test_restore_refuses_a_backup_that_fails_its_check(databases: tuple[Path, Pa
     refused = bot(first, "db", "restore", str(foreign))
     assert refused.returncode == 2 and "not a database of this version of the bot" in refused.stderr
     one_line_error(bot(first, "db", "restore", str(tmp_path / "absent.db")), "there is no backup file")
+    one_line_error(bot(tmp_path / "absent.db", "db", "check"), "there is no database at")
     assert "where-did-witkoff-go-on-thursday" in fact_ids(first)
 
 
@@ -131,14 +142,18 @@ def test_a_damaged_database_says_to_restore_and_restore_mends_it(tmp_path: Path)
         handle.seek(4096)
         handle.write(b"\xff" * (size - 4096))
     one_line_error(bot(database, "ask", "did russia accept?"), "is damaged", "db restore")
+    checked = bot(database, "db", "check")  # examines the file even though the store cannot open it
+    assert checked.returncode == 1 and "malformed" in checked.stderr and "Traceback" not in checked.stderr
     assert bot(database, "db", "restore", str(backup)).returncode == 0
     assert "where-did-witkoff-go-on-thursday" in fact_ids(database)
 
 
-def test_another_programs_database_is_refused_and_left_unchanged(tmp_path: Path) -> None:
+@pytest.mark.parametrize("version", [0, 3])  # another program may set its own schema version
+def test_another_programs_database_is_refused_and_left_unchanged(tmp_path: Path, version: int) -> None:
     foreign = tmp_path / "other-app.db"
     with sqlite3.connect(foreign) as connection:
         connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+        connection.execute(f"PRAGMA user_version = {version}")
     connection.close()
     one_line_error(bot(foreign, "ask", "did russia accept?"), "is not this bot's database", "invoices")
     with sqlite3.connect(foreign) as connection:

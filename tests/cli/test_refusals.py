@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import PROJECT_ROOT
-from tests.conftest import run_bot_cli
+from tests.conftest import read_only_file, run_bot_cli
 
 
 def bot(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -61,22 +60,9 @@ def test_a_blank_alias_is_refused_and_writes_nothing(database: Path) -> None:
 
 @pytest.fixture
 def read_only(database: Path) -> Iterator[Path]:
-    """``database`` made read-only for this process: by its mode, or (for root, whom modes do not stop) by the
-    immutable attribute; skipped where neither can be set."""
-    database.chmod(0o444)
-    immutable = False
-    if os.access(database, os.W_OK):
-        chattr = shutil.which("chattr")
-        immutable = chattr is not None and subprocess.run([chattr, "+i", str(database)], check=False).returncode == 0
-        if not immutable:
-            database.chmod(0o644)
-            pytest.skip("cannot make a file read-only for this user here (root without chattr)")
-    try:
+    """``database``, read-only for this process."""
+    with read_only_file(database):
         yield database
-    finally:
-        if immutable:
-            subprocess.run(["chattr", "-i", str(database)], check=True)
-        database.chmod(0o644)
 
 
 def test_a_read_only_database_still_answers_with_a_warning_and_refuses_changes_in_one_line(read_only: Path) -> None:

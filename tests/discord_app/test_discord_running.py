@@ -31,7 +31,7 @@ def _bot_command(tmp_path: Path, *args: str, stdin: str = "", **env: str) -> sub
     ("args", "env", "names"),
     [
         (("run",), {}, "DISCORD_TOKEN"),
-        (("sync",), {}, "DISCORD_TOKEN"),
+        (("sync", "--global"), {}, "DISCORD_TOKEN"),
         (("run",), {"ASK_COOLDOWN_RATE": "often"}, "ASK_COOLDOWN_RATE"),
         (("run",), {"MODERATOR_ROLE_IDS": "mods"}, "MODERATOR_ROLE_IDS"),
     ],

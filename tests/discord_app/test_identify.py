@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from discord.ext import commands
+from pydantic import SecretStr
 
 from bot.discord_app.client import CeasefireBot, ShardedCeasefireBot, create_bot
 from bot.discord_app.identify import IdentifyPacer, LocalSlots, bucket_of
@@ -19,7 +20,9 @@ def test_without_shard_settings_the_bot_is_the_plain_unsharded_one(tmp_path: Pat
 
 
 def test_shard_settings_give_an_auto_sharded_bot_with_this_process_shards(tmp_path: Path) -> None:
-    settings = Settings(database_path=tmp_path / "bot.db", shard_count=6, cluster_id=1, cluster_count=3)
+    settings = Settings(
+        database_url=SecretStr("postgresql://bot@127.0.0.1/bot"), shard_count=6, cluster_id=1, cluster_count=3
+    )
     bot = create_bot(settings)
     assert isinstance(bot, ShardedCeasefireBot) and isinstance(bot, commands.AutoShardedBot)
     assert (bot.shard_ids, bot.shard_count) == ([2, 3], 6)

@@ -2,7 +2,7 @@
 
 Run as ``python -m tests.store.crash_writer DATABASE ROUND`` (DATABASE is the SQLite file, unless the environment
 sets ``DATABASE_URL``); it prints ``ready`` once open, then lines
-``added ID``, ``alias ID ALIAS``, ``removed ID`` and ``asked ID`` until it is killed.
+``added ID``, ``alias ID ALIAS``, ``removed ID`` and (on SQLite) ``asked ID`` until it is killed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,11 @@ def acknowledge(*words: object) -> None:
 
 
 async def write_forever(database: Path, round_number: int) -> None:
-    async with await open_service(Settings(database_path=database)) as service:
+    settings = Settings(database_path=database)
+    # On PostgreSQL the question log is written in batches (bot.store.asked_log): a kill loses the questions of its
+    # last fraction of a second by design, so only SQLite's, written one by one, are acknowledged as stored.
+    questions_stored_at_once = settings.database_url is None
+    async with await open_service(settings) as service:
         acknowledge("ready")
         for n in range(1, 10_000):
             fact_id = f"crash-{round_number}-{n}"
@@ -32,7 +36,8 @@ async def write_forever(database: Path, round_number: int) -> None:
             await service.add_alias(fact_id, alias, "crash-test")
             acknowledge("alias", fact_id, alias)
             record = await service.ask(question, channel="crash-test")
-            acknowledge("asked", record.asked_id)
+            if questions_stored_at_once:
+                acknowledge("asked", record.asked_id)
             if n % 3 == 0:
                 await service.remove_fact(fact_id, "crash-test")
                 acknowledge("removed", fact_id)

@@ -1,11 +1,13 @@
 """Changes made through one service reach another on the same PostgreSQL database within a second (as they would
-two bot processes): announced on commit, caught up after a lost listening link, and found by the periodic check
-even when no announcement came. (On SQLite, a change reaches the engine before the next answer: see
+two bot processes): announced on commit, caught up after a lost or silently dead listening link, and found by the
+periodic check even when no announcement came. (On SQLite, a change reaches the engine before the next answer: see
 test_moderation.)"""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import time
 from collections.abc import AsyncIterator, Callable
 
@@ -130,3 +132,25 @@ async def test_a_change_never_announced_is_found_by_the_periodic_check(
         await connection.close()
     # B checks every half second: the change is applied by the next check.
     await within(2.0, lambda: b.engine.facts["who-is-rubio"].answer == "Changed quietly.")
+
+
+async def test_a_listening_link_that_dies_silently_is_replaced_and_nothing_is_missed(
+    pair: tuple[FactService, FactService], settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    a, b = pair
+    assert settings.database_url is not None
+    url = settings.database_url.get_secret_value()
+    old = await follower_listener_pid(url)
+    # The server process behind B's link stopped: the link stays open but nothing comes through it any more.
+    try:
+        os.kill(old, signal.SIGSTOP)
+    except (ProcessLookupError, PermissionError):
+        pytest.skip("the PostgreSQL server runs on another machine or as another user: its process cannot be paused")
+    try:
+        fact = await a.add_fact(draft(question="Who arrived on Thursday, again?"), "mod")
+        # B's check of its link gets no answer within half a second; it opens another and catches up.
+        await within(3.0, lambda: b.engine.fact(fact.id) == fact)
+        assert await follower_listener_pid(url, other_than=old)
+        assert "Lost the change notifications link (" in caplog.text
+    finally:
+        os.kill(old, signal.SIGCONT)

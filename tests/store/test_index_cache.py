@@ -15,12 +15,14 @@ from bot.core.datafiles import LEXICON_FILE
 from bot.settings import Settings
 from bot.store import FactService, open_service
 from bot.store.index_cache import IndexHelper, build_engine, index_path, split_point
+from bot.store.startup import index_file
 from tests.store.helpers import draft
 
 
 @pytest.fixture
 def backend() -> str:
-    """SQLite only: the index file is the same whatever the database, and these tests change the file directly."""
+    """SQLite unless a test says otherwise: the index file is the same whatever the database, and these tests
+    change the SQLite file directly."""
     return "sqlite"
 
 
@@ -202,3 +204,23 @@ async def test_a_change_the_index_does_not_read_is_noted_so_later_starts_need_no
     caplog.clear()
     async with await open_service(shared):
         assert "Read the index" in _index_log(caplog) and "Started an index helper" not in _index_log(caplog)
+
+
+@pytest.mark.parametrize("backend", ["postgresql"])
+async def test_on_postgresql_the_index_file_and_the_helper_work_the_same(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "bot.store.index_cache")
+    async with await open_service(settings.model_copy(update={"index_helper_min_facts": 0})) as service:
+        state = service.engine.index_state()
+    assert index_file(settings).is_file() and not index_path(settings.database_path).exists()
+    index_file(settings).unlink()
+    caplog.clear()
+    async with await open_service(settings.model_copy(update={"index_helper_min_facts": 1})) as service:
+        later = len(state.fact_ids) - split_point(len(state.fact_ids))
+        assert f"here and {later} in a helper process" in _index_log(caplog)  # it read PostgreSQL too
+        assert service.engine.index_state() == state
+    caplog.clear()
+    async with await open_service(settings) as service:
+        assert "Read the index" in _index_log(caplog)
+        assert service.engine.index_state() == state

@@ -4,9 +4,11 @@ in one line, and naming every statement SQLite's module names."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -15,6 +17,7 @@ from pydantic import SecretStr
 from bot.settings import PROJECT_ROOT, Settings
 from bot.store import DatabaseUnusableError, open_service, pg_sql, sql
 from bot.store.backend import open_backend
+from tests.conftest import run_bot_cli
 from tests.store.helpers import consistency_problems
 
 postgresql_only = pytest.mark.parametrize("backend", ["postgresql"])
@@ -120,3 +123,14 @@ def test_every_statement_the_store_runs_has_a_postgresql_version() -> None:
     missing = set(sql.__all__) - sqlite_only - set(pg_sql.__all__)
     assert not missing
     assert all("?" not in getattr(pg_sql, name) for name in pg_sql.__all__ if name.isupper() and name != "MIGRATIONS")
+
+
+@postgresql_only
+def test_db_restore_with_postgresql_points_to_pg_restore_in_one_line(settings: Settings, tmp_path: Path) -> None:
+    assert settings.database_url is not None
+    env = {**os.environ, "DATABASE_URL": settings.database_url.get_secret_value()}
+    backup = tmp_path / "backup.db"
+    backup.write_bytes(b"")
+    refused = run_bot_cli("db", "restore", str(backup), env=env)
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "restored with pg_restore" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1

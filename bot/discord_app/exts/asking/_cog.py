@@ -41,7 +41,7 @@ class Asking(commands.Cog, name=ASKING_COG):
 
     def __init__(self, bot: CeasefireBot) -> None:
         self.bot = bot
-        self.limiter = AskLimiter(bot.settings.ask_cooldown_rate, bot.settings.ask_cooldown_seconds)
+        self.limiter = AskLimiter(bot.settings.ask_cooldown_rate, bot.settings.ask_cooldown_seconds, bot.shared)
         self._menu = app_commands.ContextMenu(name="Ask about this message", callback=self.ask_about_message)
 
     async def cog_load(self) -> None:

@@ -168,7 +168,7 @@ def measure_deployments(options: ClusterOptions, progress: Callable[[str], None]
     """Every deployment's figures: SQLite with one process, and PostgreSQL with one and two when a server is
     given (else a row saying why not)."""
     rows: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="bench-cluster-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="bench-deployments-") as scratch:
         folder = Path(scratch)
         progress("deployments: SQLite, 1 process ...")
         sqlite = {"DATABASE_PATH": str(folder / "bot.db")}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from bot.core.decision import ANSWER_FEATURES, FEATURES, Calibration, Evidence, Logistic, decide
+from bot.core.decision import ANSWER_FEATURES, FEATURES, Calibration, Evidence, Logistic, decide, ranking_lead
 from bot.core.engine import Engine
 from bot.core.evaluation import EvalCase, supports
 
@@ -156,7 +156,7 @@ def _first_candidates(questions: Sequence[_Question], ranking: Logistic) -> list
             ((ranking.probability(FEATURES, item.values), number) for number, item in enumerate(question.evidence)),
             reverse=True,
         )
-        lead = ranked[0][0] - (ranked[1][0] if len(ranked) > 1 else 0.0)
+        lead = ranking_lead([p for p, _ in ranked])
         best = ranked[0][1]
         features = (*question.evidence[best].values, lead)
         decided.append(
@@ -218,9 +218,9 @@ def fit_calibration(engine: Engine, cases: Sequence[EvalCase]) -> CalibrationRep
         )
 
     # The cheapest answer threshold and margin (no question answered for being clear in meaning alone); among
-    # equals, the more cautious (higher threshold, wider margin). Facts within 0.05 of each other always tie.
+    # equals, the more cautious (higher threshold, wider margin). Facts within 0.1 in log-odds always tie.
     answer, margin = min(
-        ((step / 100, lead / 100) for step in range(20, 96) for lead in range(5, 21, 5)),
+        ((step / 100, lead / 10) for step in range(20, 96) for lead in range(1, 11)),
         key=lambda pair: (cost(with_thresholds(*pair)), -pair[0], -pair[1]),
     )
     # Then how far ahead in meaning a fact must be to be answered anyway: the cheapest lead; among equals, the

@@ -37,6 +37,7 @@ __all__ = [
     "decide",
     "gather_evidence",
     "load_calibration",
+    "ranking_lead",
 ]
 
 # The numbers describing one candidate, in the order the model's weights take them.
@@ -54,6 +55,7 @@ FEATURES = (
 # The answering model's: the first candidate's features and how far its ranking probability leads the second's.
 ANSWER_FEATURES = (*FEATURES, "lead")
 _SPECIFIC_WORDS = 4
+_LEAD_MOST = 10.0  # log-odds: a lead this large is as clear as a lead can be
 # Another fact covering this much of a question's words (coverage) outweighs a clear lead in meaning.
 _WORDS_DISAGREE = 0.5
 # The fitted decision, shipped with the code it was fitted for (``python -m bot calibrate`` writes it).
@@ -126,11 +128,12 @@ class Calibration(BaseModel):
     ``ranking`` (over :data:`FEATURES`) orders the candidate facts: the probability that each answers the question.
     ``answering`` (over :data:`ANSWER_FEATURES`: the first candidate's features and its lead over the second) gives
     the probability that the first candidate is the right answer. It is answered at ``answer`` or above, unless the
-    second is within ``margin`` of it (two facts that fit alike are offered, not guessed between). Below ``answer``,
-    the close facts are offered as "did you mean" at ``offer`` or above; below that, they are still suggested when
-    the probability is at least ``suggest`` or the closest semantic similarity at least ``related``. Under both, the
-    question is refused without suggestions (clearly off-topic). A question whose meaning is clearly one fact's
-    (see :func:`clear_in_meaning`: ``clear_similarity`` and ``clear_lead``) is answered even when the models doubt.
+    second is within ``margin`` of it in log-odds (two facts that fit alike are offered, not guessed between). Below
+    ``answer``, the close facts are offered as "did you mean" at ``offer`` or above; below that, they are still
+    suggested when the probability is at least ``suggest`` or the closest semantic similarity at least ``related``.
+    Under both, the question is refused without suggestions (clearly off-topic). A question whose meaning is
+    clearly one fact's (see :func:`clear_in_meaning`: ``clear_similarity`` and ``clear_lead``) is answered even
+    when the models doubt.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -138,7 +141,7 @@ class Calibration(BaseModel):
     ranking: Logistic
     answering: Logistic
     answer: float = Field(gt=0, lt=1)
-    margin: float = Field(ge=0, lt=1)
+    margin: float = Field(ge=0, le=_LEAD_MOST)
     offer: float = Field(gt=0, lt=1)
     suggest: float = Field(ge=0, lt=1)
     related: float = Field(ge=-1, le=1)
@@ -226,6 +229,19 @@ def gather_evidence(
     return found
 
 
+def ranking_lead(probabilities: Sequence[float]) -> float:
+    """How far the first of the ranking ``probabilities`` (best first) leads the second, in log-odds (so two facts
+    both all but certain still differ), at most :data:`_LEAD_MOST`; the most when there is no second."""
+    if len(probabilities) < 2:
+        return _LEAD_MOST
+    return min(_LEAD_MOST, _log_odds(probabilities[0]) - _log_odds(probabilities[1]))
+
+
+def _log_odds(probability: float) -> float:
+    clipped = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log(clipped / (1 - clipped))
+
+
 def clear_in_meaning(evidence: Sequence[Evidence], calibration: Calibration) -> Evidence | None:
     """The candidate whose meaning is clearly the question's, if any: at least ``clear_similarity`` close and ahead
     of every other candidate by ``clear_lead``, with no kind of answer asked that no fact gives, and no other fact
@@ -252,7 +268,7 @@ def decide(
     )
     if not scored:
         return Match(MatchStatus.NO_MATCH, None, (), off_topic)
-    lead = scored[0][0] - (scored[1][0] if len(scored) > 1 else 0.0)
+    lead = ranking_lead([p for p, _ in scored])
     confidence = calibration.answer_probability(scored[0][1], lead)
     ranked = tuple(Candidate(item.fact_id, round(100.0 * p, 1)) for p, item in scored)
     # Beside an answer, or as "did you mean", only facts that may well be meant; none of the rest.

@@ -16,6 +16,7 @@ from typing import Any
 
 from bot.bench.answering import measure_answering
 from bot.bench.loading import bench_settings, measure_discord, measure_loading, store_base
+from bot.bench.meaning import base_vectors, measure_semantic
 from bot.bench.stats import pin_to_one_core
 from bot.bench.synthetic import BenchQuestion, QuestionKind, generate
 from bot.core.engine import Engine
@@ -54,35 +55,57 @@ def answer_curated(spec: dict[str, Any]) -> dict[str, Any]:
     repeated = (questions * max(1, spec["questions"] // max(1, len(questions)) + 1))[: spec["questions"]]
     for question in questions[:_WARM_UP]:
         engine.ask(question.text)
+    started = time.perf_counter()
+    engine.embed_pending()
+    embed_s = time.perf_counter() - started
     figures = measure_answering(engine, engine.lexical, repeated, min(spec["brute_questions"], len(questions)))
+    meaning = measure_semantic(engine, repeated)
     folder = Path(spec["folder"])
     (folder / "questions.json").write_text(json.dumps([q.text for q in questions]), encoding="utf-8")
     asyncio.run(measure_loading(bench_settings(folder / "bench.db"), index_file=False))  # creates the database
-    return {"facts": len(engine), "index_s": round(index_s, 4), "questions": len(questions), **figures.as_dict()}
+    return {
+        "facts": len(engine),
+        "index_s": round(index_s, 4),
+        "questions": len(questions),
+        "embedding": {"texts": engine.semantic.rows, "seconds": round(embed_s, 2), "with_model_load": True},
+        **figures.as_dict(),
+        **meaning,
+    }
 
 
 def answer_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
-    """A synthetic base of ``spec["size"]`` facts: generate, index, answer, brute force; then store it."""
-    pin_to_one_core()
+    """A synthetic base of ``spec["size"]`` facts: generate, embed (or reuse the vectors a previous run cached),
+    index, answer, brute force; then store it with its vectors."""
     started = time.perf_counter()
     base = generate(spec["size"], spec["seed"])
     generate_s = time.perf_counter() - started
+    vectors, embedding = base_vectors(base.facts, spec["embed_budget_s"])  # every core: before pinning to one
+    pin_to_one_core()
     gc.collect()
     engine, index_s = _timed_engine(base.lexicon, base.sources, base.facts)
+    started = time.perf_counter()
+    engine.embed_pending(vectors)
+    semantic_index_s = time.perf_counter() - started
     questions = base.questions(spec["questions"])
     for question in base.questions(_WARM_UP + 1)[:_WARM_UP]:  # another mix: warms the weights, not the typo cache
         engine.ask(question.text)
+        engine.semantic_rank(question.text, 3)
     figures = measure_answering(engine, engine.lexical, questions, spec["brute_questions"])
+    meaning = measure_semantic(engine, questions)
     folder = Path(spec["folder"])
-    settings = asyncio.run(store_base(base, folder))
+    settings = asyncio.run(store_base(base, folder, vectors))
     (folder / "questions.json").write_text(json.dumps([q.text for q in questions]), encoding="utf-8")
     return {
         "facts": len(base.facts),
         "sources": len(base.sources),
         "generate_s": round(generate_s, 2),
         "index_s": round(index_s, 3),
+        "semantic_index_s": round(semantic_index_s, 3),
+        "semantic_vectors": engine.semantic.rows,
+        "embedding": embedding,
         "database": str(settings.database_path),
         **figures.as_dict(),
+        **meaning,
     }
 
 

@@ -29,6 +29,19 @@ with contextlib.redirect_stdout(io.StringIO()):
         pass
 print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}} & set({list(_HEAVY)!r}))))
 """
+# The same, then the question's own vector, as answering costs when it ranks by meaning: the model loaded from
+# cold (a no-op if ``ask`` already did it).
+_WITH_MODEL = f"""
+import contextlib, io, runpy, sys
+sys.argv = ["bot", "ask", {QUESTION!r}]
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        runpy.run_module("bot", run_name="__main__", alter_sys=True)
+    except SystemExit:
+        pass
+from bot.core.embedding import default_encoder
+default_encoder().encode([{QUESTION!r}])
+"""
 
 
 def measure_cold_ask(runs: int = 5) -> dict[str, Any]:
@@ -41,17 +54,22 @@ def measure_cold_ask(runs: int = 5) -> dict[str, Any]:
             return subprocess.run(arguments, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
 
         run(command)  # creates and syncs the database: a one-off, not a cold start
-        walls = []
+        walls, with_model = [], []
         for _ in range(runs):
             started = time.perf_counter()
             run(command)
             walls.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            run([sys.executable, "-c", _WITH_MODEL])
+            with_model.append(time.perf_counter() - started)
         imported = json.loads(run([sys.executable, "-c", _PROBE]).stdout.strip().splitlines()[-1])
         slowest = _slowest_imports(run([sys.executable, "-X", "importtime", *command[1:]]).stderr)
     return {
         "question": QUESTION,
         "wall_s": round(statistics.median(walls), 3),
         "wall_s_runs": [round(wall, 3) for wall in walls],
+        "with_model_s": round(statistics.median(with_model), 3),
+        "with_model_s_runs": [round(wall, 3) for wall in with_model],
         "imports_discord": "discord" in imported,
         "heavy_imports": imported,
         "slowest_imports_ms": slowest,

@@ -13,6 +13,8 @@ from typing import Any
 
 from bot.bench.stats import Latency, resident_memory_mb
 from bot.bench.synthetic import SyntheticBase
+from bot.core.embedding import MINILM
+from bot.core.semantic import VectorTable
 from bot.settings import PROJECT_ROOT, Settings
 
 __all__ = ["bench_settings", "measure_discord", "measure_loading", "store_base"]
@@ -28,11 +30,13 @@ def bench_settings(database: Path, facts_dir: Path | None = None) -> Settings:
     return Settings(**fields)
 
 
-async def store_base(base: SyntheticBase, folder: Path) -> Settings:
+async def store_base(base: SyntheticBase, folder: Path, vectors: VectorTable) -> Settings:
     """Write ``base`` into a new database in ``folder`` with its lexicon as the curated one (the project's seeds
-    and curated facts stay as they are), and open it once, as a first start would; the settings that open it."""
+    and curated facts stay as they are) and its facts' ``vectors``, as if moderators had added them one by one, and
+    open it once, as a first start would; the settings that open it."""
     from bot.store import records
     from bot.store.database import Database
+    from bot.store.vectors import save_vectors
 
     facts_dir = folder / "facts"
     facts_dir.mkdir(parents=True)
@@ -51,6 +55,7 @@ async def store_base(base: SyntheticBase, folder: Path) -> Settings:
             for fact in base.facts:
                 stored = records.stamped(fact, "moderator", None, _ACTOR, at)
                 await records.save_fact(session, records.FactRecord(stored, None, _ACTOR, at), exists=False)
+            await save_vectors(session, MINILM.model_id, vectors)
     finally:
         await database.close()
     await measure_loading(settings, index_file=False)  # the first start syncs the curated files; later ones load
@@ -72,14 +77,22 @@ async def measure_loading(settings: Settings, index_file: bool) -> dict[str, Any
     started = time.perf_counter()
     service = await open_service(settings)
     seconds = time.perf_counter() - started
+    before_model, _ = resident_memory_mb()
+    started = time.perf_counter()
+    service.engine.semantic_rank("did they agree?", 3)  # what a first question adds: the model, loaded
+    first_question_s = time.perf_counter() - started
     resident, peak = resident_memory_mb()
     facts = len(service.engine)
+    vectors = service.engine.semantic.rows
     await service.close()
     return {
         "load_s": round(seconds, 3),
         "rss_mb": round(resident, 1),
+        "rss_before_model_mb": round(before_model, 1),
         "peak_rss_mb": round(peak, 1),
+        "first_semantic_question_s": round(first_question_s, 3),
         "stored_facts": facts,
+        "semantic_vectors": vectors,
     }
 
 

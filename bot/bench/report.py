@@ -15,6 +15,28 @@ def _discord(base: dict[str, Any], kind: str) -> str:
     return f"{figures[kind]['p99_ms']:.1f}" if kind in figures else "-"
 
 
+def _semantic(base: dict[str, Any], kind: str) -> str:
+    return f"{base[kind]['p99_ms']:.2f}" if kind in base else "-"
+
+
+def _embedding(base: dict[str, Any]) -> str | None:
+    """How the first embedding of a synthetic base went, in a sentence (None for a base without one)."""
+    figures = base.get("embedding")
+    if not figures or "first_embedding_s" not in figures:
+        return None
+    rate = figures["texts_per_s"]
+    how = (
+        "measured"
+        if figures["first_embedding_measured"]
+        else f"at the rate measured on {figures['texts'] - figures['borrowed']:,} texts"
+    )
+    return (
+        f"{base['base']}: first embedding of {figures['texts']:,} texts {figures['first_embedding_s']:,.0f} s ({how}; "
+        f"{rate:,.0f} texts/s on {figures['threads']} cores); this run encoded {figures['encoded_now']:,}, "
+        f"reused {figures['reused']:,} cached, borrowed {figures['borrowed']:,}"
+    )
+
+
 def _bot_figure(base: dict[str, Any], kind: str) -> str:
     return _discord(base, f"{kind}_bot")
 
@@ -29,6 +51,9 @@ COLUMNS: tuple[tuple[str, Callable[[dict[str, Any]], str]], ...] = (
     ("restart RSS MB", lambda b: f"{b['restart_rss_mb']:.0f}" if "restart_rss_mb" in b else "-"),
     ("p50 ms", lambda b: f"{b['engine']['p50_ms']:.2f}"),
     ("p99 ms", lambda b: f"{b['engine']['p99_ms']:.2f}"),
+    ("semantic p99 ms", lambda b: _semantic(b, "semantic")),
+    ("ask+semantic p99 ms", lambda b: _semantic(b, "ask_and_semantic")),
+    ("vectors", lambda b: f"{b['semantic_vectors']:,}" if "semantic_vectors" in b else "-"),
     ("q/s", lambda b: f"{b['engine']['per_second']:,.0f}"),
     ("brute p50 ms", lambda b: f"{b['brute_force']['p50_ms']:.1f}"),
     ("x faster", lambda b: f"{b['speedup']:,.0f}"),
@@ -79,11 +104,16 @@ def _rows(report: dict[str, Any]) -> list[list[str]]:
 def text_table(report: dict[str, Any]) -> str:
     """The table aligned for a terminal, with the cold start below it (and the deployments when measured)."""
     lines = _aligned([name for name, _ in COLUMNS], _rows(report))
+    lines += [line for base in report["bases"] if (line := _embedding(base)) is not None]
     cold = report["cold_ask"]
     lines.append(
         f"cold `python -m bot ask`: {cold['wall_s']:.3f} s wall (median of {len(cold['wall_s_runs'])}); "
         f"imports discord: {'yes' if cold['imports_discord'] else 'no'}"
     )
+    if "with_model_s" in cold:
+        lines.append(
+            f"cold `python -m bot ask` and the question's vector (the model loaded): {cold['with_model_s']:.3f} s"
+        )
     speed = report["machine"]
     if "loop_s_before" in speed:
         lines.append(

@@ -33,6 +33,7 @@ class BenchOptions:
     seed: int = 1
     cold_runs: int = 5
     load_runs: int = 3
+    embed_budget_s: float = 240.0
     deployments: ClusterOptions | None = field(default_factory=ClusterOptions)
 
 
@@ -104,6 +105,7 @@ def run_bench(options: BenchOptions, progress: Callable[[str], None] = print) ->
         "brute_questions": options.brute_questions,
         "discord_questions": options.discord_questions,
         "seed": options.seed,
+        "embed_budget_s": options.embed_budget_s,
     }
     speed_before = machine_speed()
     bases = []
@@ -140,22 +142,31 @@ def targets(report: dict[str, Any]) -> list[dict[str, Any]]:
 
     by_name = {base["base"]: base for base in report["bases"]}
     curated = by_name.get("curated")
+    # Answering as the decision needs it: Engine.ask and the semantic ranking of the same question, on one core.
     if curated:
-        check("curated: engine p99 ms < 1", curated["engine"]["p99_ms"], 1.0)
-    check("cold `python -m bot ask` s < 0.5", report["cold_ask"]["wall_s"], 0.5)
+        check("curated: engine p99 ms < 15 (answer and semantic ranking)", _answering_p99(curated), 15.0)
+    cold = report["cold_ask"]
+    check("cold `python -m bot ask` s < 1.0, with the sentence model", cold.get("with_model_s", cold["wall_s"]), 1.0)
     check("cold ask imports no discord", 0.0 if not report["cold_ask"]["imports_discord"] else 1.0, 0.5)
     largest = by_name.get("100,000")
     if largest:
-        check("100k: engine p99 ms < 10", largest["engine"]["p99_ms"], 10.0)
+        check("100k: engine p99 ms < 30 (answer and semantic ranking)", _answering_p99(largest), 30.0)
         check("100k: times faster than brute force >= 20", largest["speedup"], 20.0, at_least=True)
         check("100k: top-1 agreement >= 0.99", largest["top1_agreement"], 0.99, at_least=True)
         check(
             "100k: load and index s < 5, index built (first start, or facts changed)", largest.get("load_index_s"), 5.0
         )
         check("100k: load and index s < 5, index file read (restart)", largest.get("restart_s"), 5.0)
-        check("100k: resident memory MB < 400", max(largest.get("rss_mb", 0), largest.get("restart_rss_mb", 0)), 400.0)
+        memory = max(largest.get("rss_mb", 0), largest.get("restart_rss_mb", 0))
+        check("100k: resident memory MB < 600 (with the sentence model loaded)", memory, 600.0)
         # The bot's own handling time through SimCord (the round trip adds the simulator's settling; see
         # docs/benchmarks.md).
         autocomplete = largest.get("discord", {}).get("autocomplete_bot")
         check("100k: SimCord autocomplete p99 ms < 50", autocomplete["p99_ms"] if autocomplete else None, 50.0)
     return found
+
+
+def _answering_p99(base: dict[str, Any]) -> float:
+    """The p99 of answering one question with both rankings (or of ``Engine.ask`` alone in an older report)."""
+    together = base.get("ask_and_semantic")
+    return float(together["p99_ms"] if together else base["engine"]["p99_ms"])

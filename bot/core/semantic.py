@@ -71,9 +71,9 @@ def semantic_texts(fact: Fact, limit: int = VECTORS_PER_FACT) -> list[tuple[Text
     return texts[:limit]
 
 
-def text_digest(text: str) -> bytes:
-    """The key a text's vector is stored under (with the model's id): 16 bytes of BLAKE2b."""
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+def text_digest(text: str) -> str:
+    """The key a text's vector is stored under (with the model's id): 16 bytes of BLAKE2b, in hex."""
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +111,7 @@ def quantize(vectors: Vectors) -> Quantized:
 class VectorTable:
     """Vectors by the digest of the text they were made from (see :func:`text_digest`)."""
 
-    rows: dict[bytes, int]  # digest -> its row of ``vectors``
+    rows: dict[str, int]  # digest -> its row of ``vectors``
     vectors: Quantized
 
     @classmethod

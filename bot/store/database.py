@@ -258,12 +258,11 @@ class Database:
         async with self.write() as session:
             # Read inside the write transaction: two processes opening a new file migrate it once.
             version: int = await session.fetch_value(sql.USER_VERSION)
-            if version == 0 or version > len(sql.MIGRATIONS):
-                # A new database is empty; one with tables but no version of ours, or a version beyond ours without
-                # our tables (another program sets user_version too), is another program's.
-                tables = [row[0] for row in await session.fetch_all(sql.SELECT_TABLE_NAMES)]
-                if version == 0 or "facts" not in tables:
-                    refuse_foreign(self.location, tables, _NOT_OURS)
+            # A new database is empty; one with tables but no version, or a version without our tables (another
+            # program sets user_version too, perhaps to a number of ours), is another program's.
+            tables = [row[0] for row in await session.fetch_all(sql.SELECT_TABLE_NAMES)]
+            if version == 0 or "facts" not in tables:
+                refuse_foreign(self.location, tables, _NOT_OURS)
             refuse_newer_schema(self.location, version, len(sql.MIGRATIONS), "give --db a database of this version")
             for number, statements in enumerate(sql.MIGRATIONS[version:], start=version + 1):
                 for statement in statements:

@@ -36,6 +36,7 @@ __all__ = [
     "INSERT_PHRASING",
     "INSERT_SOURCE",
     "INSERT_SOURCE_CHANGE",
+    "INSERT_TEXT_VECTOR",
     "INVALID_CONSTRAINTS",
     "LOCK_MIGRATIONS",
     "LOCK_WRITERS",
@@ -69,6 +70,8 @@ __all__ = [
     "SELECT_SOURCE_IDS",
     "SELECT_SYNC_FACTS",
     "SELECT_TABLE_NAMES",
+    "SELECT_TEXT_VECTORS",
+    "SELECT_TEXT_VECTORS_OF",
     "SELECT_UNANSWERED",
     "UNLOCK_MIGRATIONS",
     "UPDATE_FACT",
@@ -255,7 +258,21 @@ _SHARED_STATE_3 = (
     )
     """,
 )
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _CHANGES_2, _SHARED_STATE_3)
+
+# Sentence vectors by model and text digest (SQLite's third migration).
+_VECTORS_4 = (
+    """
+    CREATE TABLE text_vectors (
+        model  TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        codes  BYTEA NOT NULL,
+        scale  DOUBLE PRECISION NOT NULL,
+        PRIMARY KEY (model, digest)
+    )
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _CHANGES_2, _SHARED_STATE_3, _VECTORS_4)
 
 # The ids in a JSON array parameter (SQLite's json_each).
 _IN_JSON = "IN (SELECT json_array_elements_text({}::json))"
@@ -380,3 +397,11 @@ RETURNING CASE WHEN used > $3 THEN window_start + $4 - $2 END AS retry_after
 
 # Windows that closed before $1: nobody's count depends on them any more.
 FORGET_CLOSED_WINDOWS = "DELETE FROM ask_cooldowns WHERE window_start < $1"
+
+# -- sentence vectors ------------------------------------------------------------------------------------
+
+SELECT_TEXT_VECTORS = numbered(sql.SELECT_TEXT_VECTORS)
+SELECT_TEXT_VECTORS_OF = (
+    f"SELECT digest, codes, scale FROM text_vectors WHERE model = $1 AND digest {_IN_JSON.format('$2')}"
+)
+INSERT_TEXT_VECTOR = numbered(sql.INSERT_TEXT_VECTOR)

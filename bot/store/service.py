@@ -46,6 +46,7 @@ from bot.store.terms import (
     printable,
     unchanged,
 )
+from bot.store.vectors import Embedder
 
 __all__ = [
     "AskRecord",
@@ -71,13 +72,16 @@ class FactService:
         self._database = database
         self._asked_log = asked_log
         self._engine = engine
+        self._embedder = Embedder(database, engine)
         self._last_seq = last_seq
         self._catching_up = asyncio.Lock()
         self._read_only_noted = False  # the warning that questions go unrecorded is logged once
 
     async def close(self) -> None:
-        """Write the questions still waiting, finish the write in progress and close the database."""
+        """Write the questions still waiting, finish the write and the embedding in progress and close the
+        database."""
         try:
+            await self._embedder.close()
             if self._asked_log is not None:
                 await self._asked_log.close()
         finally:
@@ -103,6 +107,7 @@ class FactService:
     ) -> AskRecord:
         """Answer ``question``; unless ``log`` is false, record it with its outcome for the curators."""
         await self._refresh()
+        await self._embedder.settle()
         result = self._engine.ask(question)
         if not log or result.status is MatchStatus.USAGE:  # "hi" and "help" are nothing for the curators
             return AskRecord(result, None)
@@ -118,6 +123,7 @@ class FactService:
         """Answer with the fact the asker picked from the questions offered (see :meth:`Engine.choose`), recorded
         like any question; None when the fact is no longer served."""
         await self._refresh()
+        await self._embedder.settle()
         result = self._engine.choose(fact_id)
         return None if result is None else await self._record(result, asker, channel)
 
@@ -397,6 +403,8 @@ class FactService:
                 await records.save_fact(session, after, exists=before is not None)
                 await records.write_audit(session, action, actor, at, before=before, after=after)
             await self.catch_up()
+            # Its vectors right after, stored so that a restart (or the process beside this one) reads them.
+            self._embedder.soon()
             return after.fact
 
         return await asyncio.shield(run())

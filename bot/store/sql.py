@@ -29,6 +29,7 @@ __all__ = [
     "INSERT_PHRASING",
     "INSERT_SOURCE",
     "INSERT_SOURCE_CHANGE",
+    "INSERT_TEXT_VECTOR",
     "INTEGRITY_CHECK",
     "MIGRATIONS",
     "ROLLBACK",
@@ -58,6 +59,8 @@ __all__ = [
     "SELECT_SOURCE_IDS",
     "SELECT_SYNC_FACTS",
     "SELECT_TABLE_NAMES",
+    "SELECT_TEXT_VECTORS",
+    "SELECT_TEXT_VECTORS_OF",
     "SELECT_UNANSWERED",
     "SOURCE_COLUMNS",
     "UPDATE_FACT",
@@ -213,7 +216,22 @@ _CHANGES_2 = (
     """,
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _CHANGES_2)
+# Sentence vectors by the text they were made from, so a restart never encodes an unchanged text again: ``model``
+# names the vector space (bot.core.embedding), ``digest`` the text (bot.core.semantic.text_digest, hex), ``codes``
+# the vector's int8 components (bytes) and ``scale`` what they are multiplied by (bot.core.semantic.Quantized).
+_VECTORS_3 = (
+    """
+    CREATE TABLE text_vectors (
+        model  TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        codes  BLOB NOT NULL,
+        scale  REAL NOT NULL,
+        PRIMARY KEY (model, digest)
+    ) STRICT
+    """,
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_1, _CHANGES_2, _VECTORS_3)
 
 # -- sources ---------------------------------------------------------------------------------------------
 
@@ -326,3 +344,14 @@ UPSERT_FEEDBACK = """
     INSERT INTO feedback (asked_id, helpful, actor, at) VALUES (?, ?, ?, ?)
     ON CONFLICT (asked_id, actor) DO UPDATE SET helpful = excluded.helpful, at = excluded.at
 """
+
+# -- sentence vectors ------------------------------------------------------------------------------------
+
+SELECT_TEXT_VECTORS = "SELECT digest, codes, scale FROM text_vectors WHERE model = ?"
+SELECT_TEXT_VECTORS_OF = (
+    "SELECT digest, codes, scale FROM text_vectors WHERE model = ? AND digest IN (SELECT value FROM json_each(?))"
+)
+# A text's vector never changes under one model: a second writer of the same text keeps the first row.
+INSERT_TEXT_VECTOR = (
+    "INSERT INTO text_vectors (model, digest, codes, scale) VALUES (?, ?, ?, ?) ON CONFLICT (model, digest) DO NOTHING"
+)

@@ -28,6 +28,7 @@ from bot.store.index_cache import (
 from bot.store.records import now
 from bot.store.service import FactService
 from bot.store.sync import sync_curated
+from bot.store.vectors import embed_served, load_vectors
 
 __all__ = ["index_file", "open_service"]
 
@@ -104,6 +105,10 @@ async def open_service(settings: Settings) -> FactService:
                 engine = await build_engine(
                     lexicon, sources.values(), served, index_file(settings), helper=helper, note=note
                 )
+                async with database.read() as session:
+                    stored = await load_vectors(session, engine.encoder.model_id)
+                # Texts without a stored vector (curated facts synced in just now) are encoded now, once.
+                await embed_served(database, engine, stored)
         finally:
             if helper is not None:
                 await helper.stop()

@@ -39,7 +39,7 @@ def test_constructing_costs_nothing_and_the_model_loads_on_the_first_text() -> N
 
 
 def test_a_batch_gives_each_text_the_vector_it_gets_alone() -> None:
-    encoder = default_encoder()
+    encoder = OnnxEncoder(memo=0)  # every text through the model, however often it comes
     batch = encoder.encode(TEXTS)
     alone = np.vstack([encoder.encode([text]) for text in TEXTS])
     # Padded to the longest text of the batch, the short texts still get exactly their own vectors.
@@ -48,6 +48,16 @@ def test_a_batch_gives_each_text_the_vector_it_gets_alone() -> None:
     np.testing.assert_allclose(
         encoder.encode(many)[::7], np.vstack([encoder.encode([t]) for t in many[::7]]), atol=1e-5
     )
+
+
+def test_texts_met_before_are_remembered_not_encoded_again() -> None:
+    encoder = OnnxEncoder(memo=2)
+    first = encoder.encode(["hello world", "good morning"])
+    again = encoder.encode(["good morning", "hello world", "good morning"])
+    assert encoder.encoded == 2 and np.array_equal(again, first[[1, 0, 1]])
+    encoder.encode(["good evening"])  # the oldest remembered text is forgotten
+    encoder.encode(["hello world"])
+    assert encoder.encoded == 4
 
 
 def test_inputs_are_truncated_at_256_tokens_not_128() -> None:

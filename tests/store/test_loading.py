@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.bench.loading import store_base
+from bot.bench.meaning import base_vectors
 from bot.bench.synthetic import generate
 from bot.core.models import Citation, Fact, Provenance, trusted
 from bot.settings import Settings
@@ -91,7 +92,8 @@ async def test_equal_values_are_shared_between_loaded_facts(settings: Settings) 
 
 async def test_a_base_of_many_batches_loads_in_order_as_validated(tmp_path: Path) -> None:
     base = generate(1_000)  # about 5,000 alias rows: more than one batch of each table
-    settings = await store_base(base, tmp_path)
+    vectors, _ = base_vectors(base.facts, budget_s=0.0, cache=tmp_path / "vectors", chunk_size=32)  # 32 encoded
+    settings = await store_base(base, tmp_path, vectors)
     database = await open_backend(settings)
     try:
         async with database.read() as session:

@@ -90,7 +90,7 @@ FLOWS = (
     Flow("no-answer", 420, _no_answer),
     Flow("did-you-mean", 400, _did_you_mean),
     Flow("facts", 860, _facts),
-    Flow("modal", 800, _modal, viewer="moderator"),
+    Flow("modal", 900, _modal, viewer="moderator"),
 )
 
 
@@ -114,10 +114,11 @@ async def _photograph(chromium: str, url: str, path: Path, height: int) -> None:
 
 
 def _trim(path: Path) -> None:
-    """Keep the conversation only: cut the preview's own toolbar above it and the empty page below it.
+    """Keep the conversation (or form) only: cut the preview's own toolbar and the empty page around it.
 
     The page's background is the colour near the bottom-right corner (the edges carry a faint shadow); the
-    toolbar ends at the first row of that colour, and the conversation at the last row holding anything else.
+    toolbar ends at the first row of that colour, and the picture keeps the rows from the first to the last
+    holding anything else, with a margin.
     """
     with Image.open(path) as image:
         picture = image.convert("RGB")
@@ -128,7 +129,9 @@ def _trim(path: Path) -> None:
         return all(_near(picture.getpixel((x, y)), background) for x in range(_MARGIN, width, 3))
 
     rows = [empty(y) for y in range(height)]
-    top = next((y for y in range(height) if rows[y]), 0)
+    below_toolbar = next((y for y in range(height) if rows[y]), 0)
+    content = next((y for y in range(below_toolbar, height) if not rows[y]), below_toolbar)
+    top = max(below_toolbar, content - _MARGIN)
     bottom = next((y for y in range(height - 1, top, -1) if not rows[y]), height - 1)
     picture.crop((0, top, width, min(height, bottom + _MARGIN))).save(path, optimize=True)
 
@@ -165,7 +168,9 @@ async def render(out: Path, chromium: str, names: set[str] | None) -> list[Path]
                     continue
                 shown = await flow.act(scene)
                 viewer = scene.moderator if flow.viewer == "moderator" else scene.member
-                async with env.preview(scene.channel, viewers=[viewer], display="fixed", width=_WIDTH) as preview:
+                async with env.preview(
+                    scene.channel, viewers=[viewer], display="fixed", width=_WIDTH, height=flow.height
+                ) as preview:
                     await preview.show(shown)
                     path = out / f"{flow.name}.png"
                     await _photograph(chromium, preview.url, path, flow.height)

@@ -6,23 +6,13 @@ from collections.abc import Sequence
 
 import discord
 
-from bot.core.render import CitationView
-from bot.discord_app.safety import AUTHOR_MAX, FIELD_VALUE_MAX, block_quote, clip
+from bot.core.brief import QuoteView
+from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip
 
-__all__ = ["add_citations"]
+__all__ = ["add_quotes"]
 
 
-def add_citations(embed: discord.Embed, citations: Sequence[CitationView]) -> None:
-    """Each exact quote as a block quote with its speaker, and the sources credited in the author line.
-
-    The author line holds the credit because it is never dropped when a long embed has to shed fields.
-    """
-    numbered = len(citations) > 1
-    for number, citation in enumerate(citations, start=1):
-        value = f"{block_quote(citation.quote)}\n\u2014 {citation.speaker}"
-        embed.add_field(
-            name=f"Quote {number}" if numbered else "Quote", value=clip(value, FIELD_VALUE_MAX), inline=False
-        )
-    credits = list(dict.fromkeys(citation.source for citation in citations))
-    if credits:
-        embed.set_author(name=clip("Source: " + "; ".join(credits), AUTHOR_MAX))
+def add_quotes(embed: discord.Embed, quotes: Sequence[QuoteView]) -> None:
+    """Each quote as a field named by who said it, the exact words as a block quote."""
+    for quote in quotes:
+        embed.add_field(name=quote.label, value=clip(block_quote(quote.quote), FIELD_VALUE_MAX), inline=False)

@@ -55,6 +55,13 @@ def explained(path: Path) -> Iterator[None]:
                     "(`python -m bot db backup COPY`, then --db COPY)"
                 ]
             ) from error
+        if "unable to open" in message:
+            raise DatabaseUnusableError(
+                [
+                    f"the database {path} cannot be opened ({message}): check the path, and that this user may read "
+                    "and write the file and its folder (SQLite keeps its log beside the file)"
+                ]
+            ) from error
         if any(sign in message for sign in _DAMAGED):
             raise DatabaseUnusableError(
                 [
@@ -136,7 +143,14 @@ class Database:
         # A service never closed (a crash in the caller) must not keep the process alive at exit: the worker
         # thread is a daemon. Being cut off mid-write is then the same as a kill, which WAL survives.
         connection._thread.daemon = True
-        await connection
+        with explained(path):
+            try:
+                await connection
+            except BaseException:
+                # aiosqlite queues its thread's stop without waiting for it; the stop reports back to this event
+                # loop, which must still be running then (else the thread dies with a traceback on stderr).
+                connection._thread.join(timeout=5)
+                raise
         try:
             connection.row_factory = sqlite3.Row
             database = cls(connection, path)

@@ -23,7 +23,7 @@ import asyncpg
 from bot.settings import Settings, database_location
 from bot.store import pg_sql
 from bot.store.backend import CatchUp, Parameters, refuse_foreign, refuse_newer_schema
-from bot.store.errors import DatabaseUnusableError
+from bot.store.errors import DatabaseUnusableError, ReadOnlyDatabaseError
 from bot.store.listener import ChangeListener
 
 __all__ = ["PostgresDatabase", "PostgresSession"]
@@ -200,8 +200,17 @@ class PostgresDatabase:
 
 @contextlib.contextmanager
 def _reported(location: str, failed: str) -> Iterator[None]:
-    """The driver's errors as DatabaseUnusableError: ``failed`` (what could not be done) ``location``, and why."""
+    """The driver's errors as DatabaseUnusableError: ``failed`` (what could not be done) ``location``, and why;
+    a refused write on a read-only server (a standby, or ``default_transaction_read_only``) as ReadOnlyDatabaseError,
+    so that answers go on unrecorded."""
     try:
         yield
+    except asyncpg.ReadOnlySQLTransactionError as error:
+        raise ReadOnlyDatabaseError(
+            [
+                f"the database {location} is read-only ({error}), so changes and the question log cannot be saved: "
+                "point DATABASE_URL at the primary server, or turn default_transaction_read_only off"
+            ]
+        ) from error
     except DRIVER_ERRORS as error:
         raise DatabaseUnusableError([f"{failed} the database {location}: {error}"]) from error

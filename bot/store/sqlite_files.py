@@ -86,10 +86,12 @@ def check_backup_target(database: Path, target: Path, *, replace: bool) -> None:
         return
     if target.is_dir():
         raise DatabaseUnusableError([f"{target} is a folder; give the backup a file name, e.g. {target / 'bot.db'}"])
-    if target.samefile(database):
+    companions = [database.with_name(database.name + suffix) for suffix in (*_COMPANIONS, "-journal")]
+    if target.samefile(database) or any(c.exists() and target.samefile(c) for c in companions):
         raise DatabaseUnusableError(
-            [f"{target} is the database being backed up; give the backup another file name, e.g. {target}.backup"]
-        )
+            [f"{target} is the database being backed up (or its log); give the backup another file name, "
+             f"e.g. {database}.backup"]
+        )  # fmt: skip
     if not replace:
         raise target_exists(target)
     _refuse_in_use(target, "so it is not replaced even with --force; stop what uses it, or give another file name")

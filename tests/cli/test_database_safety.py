@@ -66,6 +66,12 @@ def test_a_backup_never_overwrites_the_database_it_reads(databases: tuple[Path, 
     first, _ = databases
     for extra in ((), ("--force",)):
         one_line_error(bot(first, "db", "backup", str(first), *extra), "is the database being backed up")
+    with sqlite3.connect(first) as holder:  # open, so its write-ahead log exists beside it
+        holder.execute("SELECT COUNT(*) FROM facts").fetchall()
+        log = first.with_name(first.name + "-wal")
+        assert log.exists()
+        one_line_error(bot(first, "db", "backup", str(log), "--force"), "is the database being backed up (or its log)")
+    holder.close()
     one_line_error(bot(first, "db", "backup", str(first.parent)), "is a folder")
     assert "where-did-witkoff-go-on-thursday" in fact_ids(first)
 
@@ -169,3 +175,9 @@ def test_a_database_from_a_newer_version_is_refused_in_one_line(tmp_path: Path) 
         connection.execute("PRAGMA user_version = 7")
     connection.close()
     one_line_error(bot(database, "facts", "list"), "newer version of the bot", "schema 7")
+
+
+def test_a_database_path_that_cannot_be_opened_says_what_to_check(tmp_path: Path) -> None:
+    folder = tmp_path / "bot.db"
+    folder.mkdir()
+    one_line_error(bot(folder, "ask", "did russia accept?"), "cannot be opened", "check the path")

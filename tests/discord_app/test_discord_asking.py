@@ -202,6 +202,13 @@ async def test_the_message_context_menu_names_and_links_the_message_it_answers(w
     assert embed.title == world.bot.service.engine.ask(RUSSIA_QUESTION).fact.question  # type: ignore[union-attr]
     assert [field.name for field in embed.fields] == ["Vladimir Putin", "Reported by NOTUS"]
 
+    unclear = await world.moderator.send(world.channel, _ambiguous_question(world))
+    offered = await world.member.context_menu(world.channel, "Ask about this message", unclear)
+    choice = button_labels(response(offered).components)[0]
+    await world.member.click(response(offered), label=choice)
+    assert embed_of(offered).title == choice  # the asker's pick answers in place, still linking the message
+    assert response(offered).content == f"Answering [mo's message]({unclear.jump_url})"
+
 
 async def test_a_mention_is_answered_in_a_reply(world: World) -> None:
     me = world.bot.user

@@ -15,10 +15,11 @@ import pytest
 from pydantic import SecretStr
 
 from bot.settings import PROJECT_ROOT, Settings
-from bot.store import DatabaseUnusableError, open_service, pg_sql, sql
+from bot.store import DatabaseUnusableError, FactService, open_service, pg_sql, sql
 from bot.store.backend import open_backend
+from bot.store.errors import ReadOnlyDatabaseError
 from tests.conftest import run_bot_cli
-from tests.store.helpers import consistency_problems
+from tests.store.helpers import consistency_problems, draft
 
 postgresql_only = pytest.mark.parametrize("backend", ["postgresql"])
 
@@ -134,3 +135,26 @@ def test_db_restore_with_postgresql_points_to_pg_restore_in_one_line(settings: S
     refused = run_bot_cli("db", "restore", str(backup), env=env)
     assert refused.returncode != 0 and "Traceback" not in refused.stderr
     assert "restored with pg_restore" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+@postgresql_only
+async def test_a_read_only_server_still_answers_unrecorded_and_refuses_changes(
+    service: FactService, settings: Settings
+) -> None:
+    assert settings.database_url is not None
+    url = settings.database_url.get_secret_value()
+    connection = await asyncpg.connect(url)
+    try:
+        # As a standby would be: new sessions may read, not write; the pool's sessions are replaced by new ones.
+        name = await connection.fetchval("SELECT current_database()")
+        await connection.execute(f'ALTER DATABASE "{name}" SET default_transaction_read_only = on')
+        await connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND application_name = 'ceasefire-bot'"
+        )
+    finally:
+        await connection.close()
+    record = await service.ask("did russia accept?")
+    assert record.result.fact is not None and record.asked_id is None
+    with pytest.raises(ReadOnlyDatabaseError, match="point DATABASE_URL at the primary"):
+        await service.add_fact(draft(), "mod")

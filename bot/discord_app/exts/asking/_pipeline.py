@@ -75,7 +75,10 @@ class InteractionTarget:
 
     async def send(self, outgoing: Outgoing, *, private: bool) -> None:
         if self.via is Via.REPLACE and not private:
-            await update(self.interaction, outgoing.content, embed=outgoing.embed, view=outgoing.view)
+            # The replaced message keeps its line of content (the context menu's link to the message asked about).
+            message = self.interaction.message
+            content = outgoing.content if outgoing.content is not None or message is None else message.content
+            await update(self.interaction, content, embed=outgoing.embed, view=outgoing.view)
             return
         await reply(self.interaction, outgoing.content, embed=outgoing.embed, view=outgoing.view, ephemeral=private)
 

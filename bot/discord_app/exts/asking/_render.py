@@ -9,7 +9,8 @@ import discord
 
 from bot.core.brief import Brief, QuoteView
 from bot.core.decision import MatchStatus
-from bot.discord_app.safety import FIELD_VALUE_MAX, block_quote, clip, fit_embed, user_text
+from bot.discord_app.embeds import add_quotes
+from bot.discord_app.safety import fit_embed, user_text
 
 __all__ = ["Via", "about_line", "answer_embed", "is_private", "quotes_embed"]
 
@@ -43,11 +44,6 @@ def is_private(via: Via, status: MatchStatus) -> bool:
     return via is Via.SLASH and status in {MatchStatus.NO_MATCH, MatchStatus.USAGE}
 
 
-def _add_quotes(embed: discord.Embed, quotes: Sequence[QuoteView]) -> None:
-    for quote in quotes:
-        embed.add_field(name=quote.label, value=clip(block_quote(quote.quote), FIELD_VALUE_MAX), inline=False)
-
-
 def answer_embed(brief: Brief) -> discord.Embed:
     """The matched question as title, the lead, each quote named by its speaker, the credit in the footer;
     a weak match says so in words. Without an answer: the explanation (the choices are buttons)."""
@@ -55,7 +51,7 @@ def answer_embed(brief: Brief) -> discord.Embed:
     if brief.note:
         description = f"{description}\n\n*{brief.note}*".strip()
     embed = discord.Embed(title=brief.title, description=description or None, colour=_COLOURS[brief.status])
-    _add_quotes(embed, brief.quotes)
+    add_quotes(embed, brief.quotes)
     if brief.credit:
         embed.set_footer(text=brief.credit)
     return fit_embed(embed)
@@ -64,7 +60,7 @@ def answer_embed(brief: Brief) -> discord.Embed:
 def quotes_embed(title: str, quotes: Sequence[QuoteView], credit: str) -> discord.Embed:
     """The quotes an answer card left out, for the "More quotes" button."""
     embed = discord.Embed(title=f"More quotes: {title}", colour=discord.Colour.green())
-    _add_quotes(embed, quotes)
+    add_quotes(embed, quotes)
     if not quotes:
         embed.description = "Every quote for this answer is already shown."
     if credit:

@@ -7,10 +7,19 @@ from itertools import islice
 
 import discord
 
+from bot.core.brief import QuoteView, credit, speaker_label
 from bot.core.models import Fact, Source
-from bot.core.render import CitationView, source_line
-from bot.discord_app.embeds import add_citations
-from bot.discord_app.safety import CHOICE_MAX, CHOICES_MAX, DESCRIPTION_MAX, FIELD_VALUE_MAX, clip, fit_embed, user_text
+from bot.discord_app.embeds import add_quotes
+from bot.discord_app.safety import (
+    AUTHOR_MAX,
+    CHOICE_MAX,
+    CHOICES_MAX,
+    DESCRIPTION_MAX,
+    FIELD_VALUE_MAX,
+    clip,
+    fit_embed,
+    user_text,
+)
 from bot.store.service import AuditEntry, UnansweredQuestion
 
 __all__ = ["containing", "fact_choices", "fact_embed", "history_embed", "unanswered_embed"]
@@ -34,19 +43,16 @@ def containing(facts: Iterable[Fact], current: str) -> Iterator[Fact]:
 
 
 def fact_embed(fact: Fact, sources: Mapping[str, Source]) -> discord.Embed:
-    """A fact as members will see it, with its aliases and where it came from."""
+    """A fact as stored: its whole answer, every quote named by its speaker, its aliases and where it came from."""
     embed = discord.Embed(title=fact.question, description=fact.answer, colour=discord.Colour.blurple())
-    views = [
-        CitationView(c.quote, c.speaker, source_line(sources[c.source]) if c.source in sources else c.source)
-        for c in fact.citations
-    ]
-    add_citations(embed, views)
+    add_quotes(embed, [QuoteView(speaker_label(c, sources.get(c.source)), c.quote) for c in fact.citations])
     if fact.aliases:
         embed.add_field(name="Other phrasings", value=clip("\n".join(fact.aliases), FIELD_VALUE_MAX), inline=False)
     origin = fact.provenance
     changed = f" \u00b7 last changed by {origin.actor}" if origin.actor else ""
     topics = f" \u00b7 topics: {', '.join(fact.tags)}" if fact.tags else ""
     embed.set_footer(text=f"id {fact.id} \u00b7 {origin.origin}{topics}{changed}")
+    embed.set_author(name=clip(credit(fact.citations, sources) or "Source: unknown", AUTHOR_MAX))
     return fit_embed(embed)
 
 

@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from bot.cli import admin, answering, benchmarking, datacheck, evaluating, running
+from bot.cli import admin, answering, benchmarking, calibrating, datacheck, evaluating, running
 from bot.cli._common import error_text
 from bot.cli.terminal import terminal_safe_output
 from bot.core.problems import ProblemsError
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     datacheck.register(facts_actions)
     admin.register(commands, facts_actions)
     evaluating.register(commands)
+    calibrating.register(commands)
     running.register(commands)
     benchmarking.register(commands)
     return parser

@@ -38,8 +38,8 @@ _LEAD_SENTENCES = 2
 _LEAD_MAX = 280
 # A sentence sharing this many words in a row with a quote says the quote again.
 _REPEAT_RUN = 5
-# An answer scored below this is a weak match, said in words ("closest match").
-WEAK_BELOW = 80.0
+# An answer less likely than this (0-100) to be right is a weak match, said in words ("closest match").
+WEAK_BELOW = 95.0
 _PICK_ONE = "That could mean more than one thing. Pick the question you meant:"
 _WEAK_NOTE = "This is the closest match I found; rephrase if it is not what you asked."
 

@@ -2,7 +2,8 @@
 
 Mentions are dropped before a question is read, so ``<@123> who is putin`` asks what ``who is putin`` asks. A message
 with nothing left but greetings, thanks, filler or a request for help (``hi``, ``help``, ``commands``, ``what can you
-do``) is a usage request: it gets the bot's short usage reply, never a fact.
+do``) is a usage request, and so is an instruction to the bot ("ignore previous instructions and say..."): each
+gets the bot's short usage reply, never a fact.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 
 from bot.core.lexicon import STOPWORDS, raw_tokens
 
-__all__ = ["is_usage_request", "strip_mentions"]
+__all__ = ["is_instruction", "is_usage_request", "strip_mentions"]
 
 # User, role and channel mentions, custom emoji, slash-command mentions, and @everyone / @here; also "@name" as
 # people type it by hand (Discord turns a picked mention into <@id>, but a typed one stays text).
@@ -30,6 +31,25 @@ thank thanks thx ty tysm cheers appreciate appreciated cool nice great awesome g
 test testing ping alive there bot bots
 """
 _USAGE_WORDS = frozenset(_USAGE_TEXT.split())
+
+
+# Instructions addressed to the bot rather than questions about the article: attempts to change what it does.
+_INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}?\b(?:instructions?|rules?|prompts?|sources?|article"
+    r"|context|guidelines|previous|above|everything)\b"
+    r"|\b(?:you are|you're|ur) now\b|\bfrom now on\b|\bpretend\b|\bact as\b|\brole-?play\b"
+    r"|\brepeat after me\b|\b(?:system|hidden|secret|initial) (?:prompt|rules|instructions|message)\b"
+    r"|\b(?:developer|dev|debug|god) mode\b|\bjailbreak|\bdan\b|^\s*system\s*:|\bnew rule\b"
+    r"|\b(?:always|only) (?:reply|respond|answer)\b|\banswer yes to\b|\bmake up\b|\brespond with\b"
+    r"|\byour (?:instructions|rules|prompt|programming)\b|\binstructions you\b|\babove this line\b|\boverride\b",
+    re.IGNORECASE,
+)
+
+
+def is_instruction(text: str) -> bool:
+    """Whether ``text`` tries to instruct the bot ("ignore previous instructions...", "you are now...", "pretend
+    the article says..."): it gets the usage reply, never an answer, whatever article words it also holds."""
+    return _INSTRUCTION.search(text) is not None
 
 
 def strip_mentions(text: str) -> str:

@@ -1,11 +1,65 @@
-"""The answer-or-offer decision: from ranked candidates to what the asker is told."""
+"""The answer / offer / refuse decision: from what each ranking says about the candidate facts to what the asker
+is told.
+
+Every candidate fact (the best of the lexical and the semantic ranking) is described by a few numbers
+(:class:`Evidence`); a logistic model fitted on labelled questions (:class:`Calibration`, kept in
+``facts/decision.toml`` and refitted by ``python -m bot calibrate``) turns them into the probability that the fact
+answers the question. The most probable fact is answered when that probability is high enough; otherwise the
+closest facts are offered, unless nothing is close at all.
+"""
 
 from __future__ import annotations
 
+import math
+import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
-__all__ = ["Candidate", "Match", "MatchStatus", "Thresholds", "decide"]
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from bot.core.problems import ProblemsError
+
+__all__ = [
+    "ANSWER_FEATURES",
+    "DECISION_FILE",
+    "FEATURES",
+    "Calibration",
+    "CalibrationError",
+    "Candidate",
+    "Evidence",
+    "Logistic",
+    "Match",
+    "MatchStatus",
+    "Traits",
+    "clear_in_meaning",
+    "decide",
+    "gather_evidence",
+    "load_calibration",
+    "ranking_lead",
+]
+
+# The numbers describing one candidate, in the order the model's weights take them.
+FEATURES = (
+    "lexical",  # its lexical score over the question's known words, 0-1
+    "lexical_lead",  # that score less the best other candidate's (negative when behind)
+    "semantic",  # cosine similarity of the question and the fact's closest text, -1 to 1
+    "semantic_lead",  # that similarity less the best other candidate's
+    "agreement",  # 1 when it leads both rankings, 0.5 when it leads one, else 0
+    "unknown",  # the share of the question's weight in words no fact holds (a question-wide figure)
+    "coverage",  # the lexical score scaled to the whole question: lexical * (1 - unknown)
+    "untold",  # 1 when the question asks for a kind of answer no fact gives (a personal detail, say), else 0
+    "specific",  # how many known content words the question has, up to four, as a share of four
+)
+# The answering model's: the first candidate's features and how far its ranking probability leads the second's.
+ANSWER_FEATURES = (*FEATURES, "lead")
+_SPECIFIC_WORDS = 4
+_LEAD_MOST = 10.0  # log-odds: a lead this large is as clear as a lead can be
+# Another fact covering this much of a question's words (coverage) outweighs a clear lead in meaning.
+_WORDS_DISAGREE = 0.5
+# The fitted decision, shipped with the code it was fitted for (``python -m bot calibrate`` writes it).
+DECISION_FILE = Path(__file__).with_name("decision.toml")
 
 
 class MatchStatus(StrEnum):
@@ -27,7 +81,7 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """The outcome for one question: the status, the best fact (if answered) and the runners-up."""
+    """The outcome for one question: the status, the best fact (if answered) and the runners-up, best first."""
 
     status: MatchStatus
     best: Candidate | None
@@ -36,32 +90,207 @@ class Match:
 
 
 @dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Score cut-offs. A match is answered at ``answer`` or above when it leads the runner-up by ``margin``
-    (by ``confident_margin`` at ``confident`` or above, the runner-up then offered beside it); a closer race
-    at ``ambiguous`` or above offers the candidates; below ``suggest`` nothing is close enough to offer."""
+class Evidence:
+    """What the rankings say about one candidate fact for one question (see :data:`FEATURES`)."""
 
-    answer: float = 55.0
-    margin: float = 4.0
-    confident: float = 70.0
-    confident_margin: float = 2.0
-    ambiguous: float = 45.0
-    suggest: float = 30.0
+    fact_id: str
+    values: tuple[float, ...]
+
+    def feature(self, name: str) -> float:
+        """The value of the feature ``name``."""
+        return self.values[FEATURES.index(name)]
 
 
-def decide(ranked: list[Candidate], off_topic: tuple[str, ...], limits: Thresholds) -> Match:
-    """Answer the best candidate when it is strong and clear of the runner-up, offer a close race, else no match;
-    a question naming something the article never mentions (``off_topic``) is never answered."""
-    close = tuple(c for c in ranked if c.score >= limits.suggest)
-    if off_topic or not close:
-        return Match(MatchStatus.NO_MATCH, None, close, off_topic)
-    best = close[0]
-    runner_up = close[1].score if len(close) > 1 else 0.0
-    lead = best.score - runner_up
-    if best.score >= limits.answer and (
-        lead >= limits.margin or (best.score >= limits.confident and lead >= limits.confident_margin)
-    ):
-        return Match(MatchStatus.ANSWERED, best, close)
-    if best.score >= limits.ambiguous and len(close) > 1:
-        return Match(MatchStatus.AMBIGUOUS, None, close)
-    return Match(MatchStatus.NO_MATCH, None, close)
+class CalibrationError(ProblemsError):
+    """The decision's data file is missing or invalid; the problem says which and how to refit it."""
+
+    heading = "The decision file is invalid"
+
+
+class Logistic(BaseModel):
+    """A logistic model: a bias and a weight per named feature."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    bias: float
+    weights: dict[str, float]
+
+    def probability(self, names: Sequence[str], values: Sequence[float]) -> float:
+        """The model's probability for these feature ``values`` (named by ``names``, in order)."""
+        weights = self.weights
+        total = self.bias + math.fsum(weights[name] * value for name, value in zip(names, values, strict=True))
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, total))))
+
+
+class Calibration(BaseModel):
+    """The fitted decision: two logistic models and the probabilities that decide.
+
+    ``ranking`` (over :data:`FEATURES`) orders the candidate facts: the probability that each answers the question.
+    ``answering`` (over :data:`ANSWER_FEATURES`: the first candidate's features and its lead over the second) gives
+    the probability that the first candidate is the right answer. It is answered at ``answer`` or above, unless the
+    second is within ``margin`` of it in log-odds (two facts that fit alike are offered, not guessed between). Below
+    ``answer``, the close facts are offered as "did you mean" at ``offer`` or above; below that, they are still
+    suggested when the probability is at least ``suggest`` or the closest semantic similarity at least ``related``.
+    Under both, the question is refused without suggestions (clearly off-topic). A question whose meaning is
+    clearly one fact's (see :func:`clear_in_meaning`: ``clear_similarity`` and ``clear_lead``) is answered even
+    when the models doubt.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ranking: Logistic
+    answering: Logistic
+    answer: float = Field(gt=0, lt=1)
+    margin: float = Field(ge=0, le=_LEAD_MOST)
+    offer: float = Field(gt=0, lt=1)
+    suggest: float = Field(ge=0, lt=1)
+    related: float = Field(ge=-1, le=1)
+    clear_similarity: float = Field(ge=-1, le=1)
+    clear_lead: float = Field(ge=0, le=2)
+
+    @model_validator(mode="after")
+    def _complete(self) -> Calibration:
+        for name, model, features in (
+            ("ranking", self.ranking, FEATURES),
+            ("answering", self.answering, ANSWER_FEATURES),
+        ):
+            if set(model.weights) != set(features):
+                raise ValueError(f"{name} weights must name exactly the features {', '.join(features)}")
+        if not self.suggest <= self.offer <= self.answer:
+            raise ValueError("the probabilities must keep suggest <= offer <= answer")
+        return self
+
+    def rank_probability(self, evidence: Evidence) -> float:
+        """The probability that the candidate answers the question (to order candidates)."""
+        return self.ranking.probability(FEATURES, evidence.values)
+
+    def answer_probability(self, best: Evidence, lead: float) -> float:
+        """The probability that ``best``, leading the next candidate's rank probability by ``lead``, is right."""
+        return self.answering.probability(ANSWER_FEATURES, (*best.values, lead))
+
+
+def load_calibration(path: Path) -> Calibration:
+    """Read the decision's data file; CalibrationError says what is wrong and how to refit it."""
+    try:
+        return Calibration.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except OSError as error:
+        raise CalibrationError(
+            [f"{path}: cannot read the decision file ({error.strerror}); refit it with `python -m bot calibrate`"]
+        ) from error
+    except (tomllib.TOMLDecodeError, ValidationError) as error:
+        raise CalibrationError(
+            [f"{path}: invalid decision file ({error}); refit it with `python -m bot calibrate`"]
+        ) from error
+
+
+@dataclass(frozen=True, slots=True)
+class Traits:
+    """What describes the question itself, whatever the candidate: the share of its weight in words no fact holds,
+    how many known content words it has, and whether it asks for a kind of answer no fact gives (a personal
+    detail, say)."""
+
+    unknown: float
+    known_words: int
+    untold: bool = False
+
+
+def gather_evidence(
+    lexical: Sequence[Candidate], semantic: Sequence[tuple[str, float]], traits: Traits
+) -> list[Evidence]:
+    """The evidence for every fact either ranking put forward: ``lexical`` scores (0-100) over the question's known
+    words and ``semantic`` similarities, each best first. A fact one ranking did not return counts as scoring 0
+    there, or as similar as the last one it did return."""
+    lexical_scores = {c.fact_id: c.score / 100.0 for c in lexical}
+    similarities = dict(semantic)
+    floor = min(similarities.values(), default=0.0)
+    # A fact leads a ranking when none scores above it: facts tied at the top all lead.
+    lexical_top = {fact_id for fact_id, score in lexical_scores.items() if score == max(lexical_scores.values())}
+    semantic_top = {fact_id for fact_id, value in similarities.items() if value == max(similarities.values())}
+    specific = min(traits.known_words, _SPECIFIC_WORDS) / _SPECIFIC_WORDS
+    found = []
+    for fact_id in dict.fromkeys([*(c.fact_id for c in lexical), *(fact for fact, _ in semantic)]):
+        score = lexical_scores.get(fact_id, 0.0)
+        similarity = similarities.get(fact_id, floor)
+        other_score = max((v for k, v in lexical_scores.items() if k != fact_id), default=0.0)
+        other_similarity = max((v for k, v in similarities.items() if k != fact_id), default=floor)
+        agreement = ((fact_id in lexical_top) + (fact_id in semantic_top)) / 2
+        values = (
+            score,
+            score - other_score,
+            similarity,
+            similarity - other_similarity,
+            agreement,
+            traits.unknown,
+            score * (1.0 - traits.unknown),
+            float(traits.untold),
+            specific,
+        )
+        found.append(Evidence(fact_id, values))
+    return found
+
+
+def ranking_lead(probabilities: Sequence[float]) -> float:
+    """How far the first of the ranking ``probabilities`` (best first) leads the second, in log-odds (so two facts
+    both all but certain still differ), at most :data:`_LEAD_MOST`; the most when there is no second."""
+    if len(probabilities) < 2:
+        return _LEAD_MOST
+    return min(_LEAD_MOST, _log_odds(probabilities[0]) - _log_odds(probabilities[1]))
+
+
+def _log_odds(probability: float) -> float:
+    clipped = min(max(probability, 1e-9), 1 - 1e-9)
+    return math.log(clipped / (1 - clipped))
+
+
+def clear_in_meaning(evidence: Sequence[Evidence], calibration: Calibration) -> Evidence | None:
+    """The candidate whose meaning is clearly the question's, if any: at least ``clear_similarity`` close and ahead
+    of every other candidate by ``clear_lead``, with no kind of answer asked that no fact gives, and no other fact
+    covering much of the question's words."""
+    if not evidence:
+        return None
+    by_meaning = sorted(evidence, key=lambda item: (-item.feature("semantic"), item.fact_id))
+    best = by_meaning[0]
+    lead = best.feature("semantic") - (by_meaning[1].feature("semantic") if len(by_meaning) > 1 else 0.0)
+    by_words = max(evidence, key=lambda item: (item.feature("coverage"), item.fact_id))
+    words_agree = by_words.fact_id == best.fact_id or by_words.feature("coverage") < _WORDS_DISAGREE
+    close = best.feature("semantic") >= calibration.clear_similarity and lead >= calibration.clear_lead
+    return best if close and words_agree and not best.feature("untold") else None
+
+
+def decide(
+    evidence: Sequence[Evidence], off_topic: tuple[str, ...], calibration: Calibration, offered: int = 3
+) -> Match:
+    """Answer the most probable fact when the calibration allows, else offer up to ``offered`` close facts, else
+    refuse. A question naming something the article never mentions (``off_topic``) is never answered. An answer's
+    score is the probability that it is right (0-100), the other candidates' their ranking probability."""
+    scored = sorted(
+        ((calibration.rank_probability(item), item) for item in evidence), key=lambda pair: (-pair[0], pair[1].fact_id)
+    )
+    if not scored:
+        return Match(MatchStatus.NO_MATCH, None, (), off_topic)
+    lead = ranking_lead([p for p, _ in scored])
+    confidence = calibration.answer_probability(scored[0][1], lead)
+    ranked = tuple(Candidate(item.fact_id, round(100.0 * p, 1)) for p, item in scored)
+    # Beside an answer, or as "did you mean", only facts that may well be meant; none of the rest.
+    plausible = tuple(c for c in ranked if c.score >= 100.0 * calibration.suggest)
+    if off_topic:
+        return Match(MatchStatus.NO_MATCH, None, ranked[:offered], off_topic)
+    if confidence >= calibration.answer and lead > calibration.margin:
+        return _answered(Candidate(ranked[0].fact_id, round(100.0 * confidence, 1)), plausible, offered)
+    clear = clear_in_meaning(evidence, calibration)
+    if clear is not None:
+        # Scored by its similarity: the answering model, fitted on the article's own facts, has seldom seen a
+        # question that shares no word with its fact (a moderator's fact on another subject, say).
+        return _answered(Candidate(clear.fact_id, round(100.0 * clear.feature("semantic"), 1)), plausible, offered)
+    if confidence >= calibration.offer and len(plausible) > 1:
+        return Match(MatchStatus.AMBIGUOUS, None, plausible[:offered])
+    closest = max(item.feature("semantic") for item in evidence)
+    if confidence >= calibration.suggest or closest >= calibration.related:
+        return Match(MatchStatus.NO_MATCH, None, ranked[:offered])
+    return Match(MatchStatus.NO_MATCH, None, ())
+
+
+def _answered(best: Candidate, plausible: tuple[Candidate, ...], offered: int) -> Match:
+    """``best`` answered, with up to ``offered`` of the other plausible facts beside it."""
+    others = tuple(c for c in plausible if c.fact_id != best.fact_id)
+    return Match(MatchStatus.ANSWERED, best, (best, *others[:offered]))

@@ -10,12 +10,21 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.core.chatter import is_usage_request, strip_mentions
+from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
-from bot.core.decision import MatchStatus, Thresholds
+from bot.core.decision import (
+    DECISION_FILE,
+    Calibration,
+    Evidence,
+    MatchStatus,
+    Traits,
+    decide,
+    gather_evidence,
+    load_calibration,
+)
 from bot.core.embedding import DIMENSION, Encoder, Vectors, default_encoder
 from bot.core.lexical import IndexState, LexicalIndex
-from bot.core.lexicon import Lexicon, load_lexicon
+from bot.core.lexicon import Lexicon, load_lexicon, raw_tokens
 from bot.core.limits import ASK_MAX
 from bot.core.models import Fact, Source
 from bot.core.semantic import (
@@ -29,9 +38,11 @@ from bot.core.semantic import (
     text_digest,
 )
 
-__all__ = ["AskResult", "Engine", "Suggestion"]
+__all__ = ["AskResult", "Engine", "Reading", "Suggestion"]
 
 _SUGGESTIONS = 3
+# Facts each ranking puts forward for the decision to weigh.
+_CANDIDATES = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +52,17 @@ class Suggestion:
     fact_id: str
     question: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the engine read in one question: a usage request, or the names it holds that the article never
+    mentions and the evidence for each candidate fact (see :func:`gather_evidence`)."""
+
+    question: str
+    usage: bool = False
+    off_topic: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +85,7 @@ class Engine:
         lexicon: Lexicon,
         sources: Iterable[Source],
         facts: Iterable[Fact] = (),
-        thresholds: Thresholds | None = None,
+        calibration: Calibration | None = None,
         *,
         encoder: Encoder | None = None,
     ) -> None:
@@ -71,7 +93,8 @@ class Engine:
         self._sources = {source.id: source for source in sources}
         self._facts: dict[str, Fact] = {}
         self._topic_counts: Counter[str] = Counter()
-        self._lexical = LexicalIndex(lexicon, thresholds)
+        self._lexical = LexicalIndex(lexicon)
+        self.calibration = calibration or load_calibration(DECISION_FILE)
         # The sentence model loads on the first text that needs a vector (see embed_pending), never before.
         self._encoder = encoder if encoder is not None else default_encoder()
         self._semantic = SemanticIndex()
@@ -86,14 +109,14 @@ class Engine:
         sources: Iterable[Source],
         facts: list[Fact],
         state: IndexState,
-        thresholds: Thresholds | None = None,
+        calibration: Calibration | None = None,
         *,
         encoder: Encoder | None = None,
     ) -> Engine:
-        """The engine ``Engine(lexicon, sources, facts, thresholds, encoder)`` builds, its index restored from
+        """The engine ``Engine(lexicon, sources, facts, calibration, encoder)`` builds, its index restored from
         ``state`` (what :meth:`index_state` gave for those facts under that lexicon) instead of analysing the facts
         again."""
-        engine = cls(lexicon, sources, (), thresholds, encoder=encoder)
+        engine = cls(lexicon, sources, (), calibration, encoder=encoder)
         engine.absorb(facts, state)
         return engine
 
@@ -258,31 +281,46 @@ class Engine:
         in [-1, 1])."""
         return [(match.fact_id, match.similarity) for match in self.semantic_search(self.embed(question), limit)]
 
-    def ask(self, question: str) -> AskResult:
-        """Match ``question`` and return the answer, or the close questions when it cannot answer."""
+    def read(self, question: str) -> Reading:
+        """What the engine makes of ``question`` before deciding: the evidence for each candidate fact."""
         question = _clean(question)
         content = strip_mentions(question)
-        if is_usage_request(content):
-            return AskResult(question, MatchStatus.USAGE, None, 0.0)
-        match = self._lexical.match(content)
+        if is_usage_request(content) or is_instruction(content):
+            return Reading(question, usage=True)
+        off_topic = tuple(self.lexicon.off_topic_names(raw_tokens(content)))
+        query = self._lexical.prepare(content, known_only=True)
+        lexical = [] if query is None else self._lexical.rank_query(query, _CANDIDATES)
+        semantic = self.semantic_rank(content, _CANDIDATES)
+        unknown = 1.0 if query is None else query.unknown
+        known_words = 0 if query is None else len(query.tokens)
+        traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
+        evidence = gather_evidence(lexical, semantic, traits)
+        return Reading(question, False, off_topic, tuple(evidence))
+
+    def ask(self, question: str) -> AskResult:
+        """Match ``question`` and return the answer, the close questions, or the usage reply."""
+        reading = self.read(question)
+        if reading.usage:
+            return AskResult(reading.question, MatchStatus.USAGE, None, 0.0)
+        match = decide(reading.evidence, reading.off_topic, self.calibration, _SUGGESTIONS)
         fact = self._facts[match.best.fact_id] if match.best else None
         offered = [c for c in match.candidates if fact is None or c.fact_id != fact.id]
         suggestions = tuple(
             Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in offered[:_SUGGESTIONS]
         )
         score = match.best.score if match.best else (match.candidates[0].score if match.candidates else 0.0)
-        return AskResult(question, match.status, fact, score, suggestions, match.off_topic)
+        return AskResult(reading.question, match.status, fact, score, suggestions, match.off_topic)
 
     def choose(self, fact_id: str) -> AskResult | None:
         """The answer when the asker picked ``fact_id`` from the questions offered: that fact, asked by its own
-        question and scored as the matcher scores it, with the other close questions (None when not served)."""
+        question and scored as asking it would score it, with the other close questions (None when not served)."""
         fact = self._facts.get(fact_id)
         if fact is None:
             return None
-        ranked = self._lexical.rank(fact.question, _SUGGESTIONS + 1, self._lexical.thresholds.suggest)
-        # A fact's question is its own phrasing, which no other fact may share: it ranks, at the top.
+        reading = self.read(fact.question)
+        ranked = decide(reading.evidence, (), self.calibration, _SUGGESTIONS).candidates
         score = next((c.score for c in ranked if c.fact_id == fact_id), 0.0)
-        others = [c for c in ranked if c.fact_id != fact_id and c.score >= self._lexical.thresholds.suggest]
+        others = [c for c in ranked if c.fact_id != fact_id]
         suggestions = tuple(Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in others)
         return AskResult(fact.question, MatchStatus.ANSWERED, fact, score, suggestions[:_SUGGESTIONS])
 
@@ -303,8 +341,10 @@ class Engine:
 
 
 def _clean(question: str) -> str:
-    """A question as the engine reads it: whitespace runs as one space, at most ASK_MAX characters."""
-    return " ".join(question.split())[:ASK_MAX]
+    """A question as the engine reads it: whitespace runs as one space, at most ASK_MAX characters, and what
+    cannot be text (a lone surrogate from a broken client) as "?"."""
+    cut = " ".join(question.split())[:ASK_MAX]
+    return cut.encode("utf-8", "replace").decode("utf-8")
 
 
 def _find(tables: list[VectorTable], digest: str) -> tuple[int, int] | None:

@@ -14,7 +14,7 @@ from bot.core.engine import Engine
 from bot.core.models import Fact
 from bot.core.text import collapse_whitespace, fold_text
 
-__all__ = ["ClassTally", "EvalCase", "EvalReport", "comparable", "evaluate", "load_cases"]
+__all__ = ["ClassTally", "EvalCase", "EvalReport", "comparable", "evaluate", "load_cases", "supports"]
 
 
 def comparable(text: str) -> str:
@@ -129,12 +129,12 @@ def evaluate(cases: Iterable[EvalCase], engine: Engine) -> EvalReport:
                 report.misses.append(f"{case.q!r}: should abstain, answered {answered.id} ({result.score:.0f})")
             continue
         report.in_scope += 1
-        if answered is not None and _supports(answered, case.gold):
+        if answered is not None and supports(answered, case.gold):
             tally.answered += 1
             report.correct += 1
             continue
         offered = [s.fact_id for s in result.suggestions]
-        if any(_supports(fact, case.gold) for fact in map(engine.fact, offered) if fact is not None):
+        if any(supports(fact, case.gold) for fact in map(engine.fact, offered) if fact is not None):
             tally.offered += 1
             report.offered += 1
         got = f"{answered.id if answered else result.status.value} ({result.score:.0f})"
@@ -142,7 +142,9 @@ def evaluate(cases: Iterable[EvalCase], engine: Engine) -> EvalReport:
     return report
 
 
-def _supports(fact: Fact, gold: tuple[str, ...]) -> bool:
-    """Whether ``fact``'s first quote holds one of the ``gold`` phrases (how an answer is judged right)."""
+def supports(fact: Fact | None, gold: tuple[str, ...]) -> bool:
+    """Whether ``fact`` (if any)'s first quote holds one of the ``gold`` phrases (how an answer is judged right)."""
+    if fact is None:
+        return False
     first_quote = comparable(fact.citations[0].quote)
     return any(comparable(phrase) in first_quote for phrase in gold)

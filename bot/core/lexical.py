@@ -23,11 +23,14 @@ from operator import itemgetter
 from rapidfuzz import fuzz
 
 from bot.core.analysis import Analyser
-from bot.core.decision import Candidate, Match, Thresholds, decide
+from bot.core.decision import Candidate
 from bot.core.lexicon import TEXT_BREAK, Lexicon, raw_tokens, raw_tokens_joined
 from bot.core.models import Fact
 
-__all__ = ["IndexState", "LexicalIndex", "Query", "indexed_texts"]
+__all__ = ["SUGGEST_FLOOR", "IndexState", "LexicalIndex", "Query", "indexed_texts"]
+
+# Below this score (0-100) a fact is not close enough to a question to offer it while it is typed.
+SUGGEST_FLOOR = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +41,7 @@ class Query:
     weights: dict[str, float]  # in alphabetical order of the tokens: sums are taken in that order
     weight: float  # the weights summed: the whole question
     text: str  # the tokens sorted and joined, as rapidfuzz's token_sort_ratio would arrange them
+    unknown: float = 0.0  # the share of the question's weight in words no fact holds (dropped when known only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +139,9 @@ class LexicalIndex:
     per evidence credit, which keeps the index to a few bytes per posting and makes add and remove cheap.
     """
 
-    def __init__(self, lexicon: Lexicon, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, lexicon: Lexicon) -> None:
         self._lexicon = lexicon
         self.analyser = Analyser(lexicon)
-        self.thresholds = thresholds or Thresholds()
         self._slots: dict[str, int] = {}  # fact id -> slot, in the order facts were (last) added
         self._facts: list[_IndexedFact | None] = []  # by slot
         self._free_slots: list[int] = []
@@ -330,8 +333,7 @@ class LexicalIndex:
             completion = self.analyser.complete_word(words[-1])
             if completion:
                 partial = f"{partial}{completion[len(words[-1]) :]}"
-        suggest = self.thresholds.suggest
-        return [c for c in self.rank(partial, limit, suggest) if c.score >= suggest]
+        return [c for c in self.rank(partial, limit, SUGGEST_FLOOR) if c.score >= SUGGEST_FLOOR]
 
     # -- matching ------------------------------------------------------------------------------------------
 
@@ -348,20 +350,35 @@ class LexicalIndex:
                 self._weights[token] = weight
         return weight
 
-    def match(self, question: str, limit: int = 5) -> Match:
-        """Score ``question`` against every indexed fact and decide whether to answer."""
-        off_topic = tuple(self._lexicon.off_topic_names(raw_tokens(question)))
-        return decide(self.rank(question, limit, self.thresholds.suggest), off_topic, self.thresholds)
+    def prepare(self, question: str, known_only: bool = False) -> Query | None:
+        """``question`` normalised (typos corrected) and weighed for scoring; None when it has no content.
 
-    def prepare(self, question: str) -> Query | None:
-        """``question`` normalised (typos corrected) and weighed for scoring; None when it has no content."""
+        With ``known_only``, words no fact holds are left out of the query (how much of the question they weighed
+        is kept in :attr:`Query.unknown`), so a stray word ("honestly", "asdf") lowers no fact's score: whether it
+        changes what is asked is for the decision to weigh.
+        """
         tokens = sorted(set(self.tokens(question, correct=True)))
         if not tokens:
             return None
         # In alphabetical order, so every sum over the weights is taken in the same order in every process (a
         # set's order follows string hashes, which differ from process to process).
         weights = {token: self._weight(token) for token in tokens}
-        return Query(set(tokens), weights, sum(weights.values()), " ".join(tokens))
+        total = sum(weights.values())
+        known = {token: weight for token, weight in weights.items() if token in self._postings}
+        unknown = 1.0 - sum(known.values()) / total
+        if known_only:
+            if not known:
+                return None
+            weights, tokens = known, list(known)
+        return Query(set(tokens), weights, sum(weights.values()), " ".join(tokens), unknown)
+
+    def untold_kinds(self, question: str) -> set[str]:
+        """The kinds of answer ``question`` asks for (the lexicon's entities that are not names: a number, a time,
+        a personal detail) that no indexed fact gives."""
+        kinds = self._lexicon.entities - self._lexicon.names
+        return {
+            token for token in self.tokens(question, correct=True) if token in kinds and token not in self._postings
+        }
 
     def rank(self, question: str, limit: int = 5, floor: float = 0.0) -> list[Candidate]:
         """The best ``limit`` facts for ``question`` with their scores, best first.
@@ -369,8 +386,10 @@ class LexicalIndex:
         A caller that drops every score under ``floor`` lets the search skip facts that cannot reach it.
         """
         query = self.prepare(question)
-        if query is None:
-            return []
+        return [] if query is None else self.rank_query(query, limit, floor)
+
+    def rank_query(self, query: Query, limit: int = 5, floor: float = 0.0) -> list[Candidate]:
+        """:meth:`rank` for a question already prepared."""
         coverage = self._coverage(query, floor)
         entities = query.tokens & self._lexicon.entities
         scored = []

@@ -48,6 +48,9 @@ find found currently today anyway kind sort
 rn tbh wdym ppl nah lol lmao lmfao im u ur pls thx btw imo imho idk iirc fr ngl omg wait exactly gonna wanna
 gotta confused guys guy folks ya yo huh hmm uh um again really tho though regarding concerning re
 mention mentions mentioned name named full one ones besides
+honestly literally lowkey highkey bruh bro bros fam dude dudes sis yall frfr deadass smh fyi tbf istg rly srsly
+plss pleasee lmaoo lmaooo lolol haha hahaha xd sooo soo sorta kinda mr mrs ms dr sir okay kk hii hiii
+wat wut wot wen wer abt teh da tha shud shuld cud wud cuz coz bc
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset("bcdefghjklmnopqrstuvwxyz")  # stray letters ("w/", "u")
 

@@ -199,3 +199,35 @@ def test_db_names_a_sqlite_file_even_when_database_url_is_set(database: Path, mo
     monkeypatch.setenv("DATABASE_URL", "postgresql://bot@127.0.0.1:9/none?connect_timeout=1")
     assert cli(database, "facts", "list") == 0
     assert database.is_file()
+
+
+HARBOUR = (
+    "Harbour Board Approves Ferry Terminal\n\nThe harbour board voted on Monday to build a new ferry terminal on the "
+    'east pier. "The terminal will open to passengers next spring, once the dredging is finished," said board chair '
+    "Anna Lind.\n"
+)
+
+
+def test_a_moderator_fact_is_found_by_paraphrase_in_the_next_command(database: Path, tmp_path: Path) -> None:
+    source = tmp_path / "harbour.txt"
+    source.write_text(HARBOUR, encoding="utf-8")
+    added = run("sources", "add", str(source), "--id", "harbour", "--title", "Harbour Board Approves Ferry Terminal",
+                "--outlet", "Test Gazette", database=database)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    fact = run(
+        "facts", "add", "--question", "When will the new ferry terminal open?", "--answer",
+        "Next spring, once the dredging is finished, the board chair said.", "--quote",
+        "The terminal will open to passengers next spring, once the dredging is finished", "--speaker", "Anna Lind",
+        "--source", "harbour", database=database,
+    )  # fmt: skip
+    assert fact.returncode == 0, fact.stderr
+    # None shares a content word with the question (new, ferry, terminal, open), and the lexicon was not changed.
+    for paraphrase in (
+        "when can travellers start using the boat station",
+        "once dredging wraps, when do commuters get their boat stop",
+        "when does the boat station start taking travellers",
+    ):
+        asked = run("ask", "--json", paraphrase, database=database)
+        assert asked.returncode == 0, asked.stderr
+        answer = json.loads(asked.stdout)
+        assert (answer["status"], answer["fact_id"]) == ("answered", "when-will-the-new-ferry-terminal-open"), answer

@@ -160,7 +160,9 @@ async def test_did_you_mean_offers_blurple_choices_and_the_askers_pick_becomes_t
     assert offered[0].question not in select_options(response(result).components).get("ask:related", [])
     with sqlite3.connect(world.bot.settings.database_path) as database:
         logged = database.execute("SELECT status, fact_id, score FROM asked_questions ORDER BY id DESC").fetchone()
-    assert logged == ("answered", offered[0].fact_id, 100.0)  # feedback on this answer goes to the fact shown
+    chosen = world.bot.service.engine.choose(offered[0].fact_id)
+    assert chosen is not None
+    assert logged == ("answered", offered[0].fact_id, chosen.score)  # feedback on this answer goes to the fact shown
 
 
 async def test_a_slash_command_without_an_answer_is_private_with_a_browse_button(world: World) -> None:

@@ -1,0 +1,90 @@
+"""``calibrate``: refit the answer / offer / refuse decision on the project's labelled question sets."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.cli._common import CommandError, Subcommands, add_data_options, engine_from_args
+from bot.core.calibration import fit_calibration, synthetic_out_of_scope
+from bot.core.decision import ANSWER_FEATURES, DECISION_FILE, FEATURES, Calibration
+from bot.core.evaluation import EvalCase, load_cases
+from bot.settings import PROJECT_ROOT
+
+__all__ = ["TRAINING_SETS", "register"]
+
+# The sets the decision is fitted on. eval/discord_final.jsonl is never among them: it measures the result.
+TRAINING_SETS = (
+    PROJECT_ROOT / "eval" / "discord_a.jsonl",
+    PROJECT_ROOT / "eval" / "discord_b.jsonl",
+    PROJECT_ROOT / "eval" / "blind.jsonl",
+    PROJECT_ROOT / "eval" / "blind2.jsonl",
+    PROJECT_ROOT / "eval" / "paraphrases.jsonl",
+    PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl",
+)
+
+
+def register(commands: Subcommands) -> None:
+    """Add ``calibrate``."""
+    parser = commands.add_parser(
+        "calibrate",
+        help="refit the answer/offer/refuse decision on labelled question sets",
+        description="Fits the decision's logistic model on the project's question sets (those present) and "
+        "synthetic out-of-scope questions, then writes it to the decision file the engine reads.",
+    )
+    parser.add_argument(
+        "--set", dest="sets", type=Path, action="append", help="a question set to fit on (repeatable; default: "
+        "the project's sets, eval/discord_final.jsonl excepted)"
+    )  # fmt: skip
+    parser.add_argument("--output", type=Path, default=DECISION_FILE, help=f"default: {DECISION_FILE}")
+    parser.add_argument("--dry-run", action="store_true", help="print the fit without writing it")
+    add_data_options(parser)
+    parser.set_defaults(handler=_calibrate)
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    paths = args.sets or [path for path in TRAINING_SETS if path.exists()]
+    cases: list[EvalCase] = []
+    try:
+        for path in paths:
+            cases += load_cases(path)
+    except (OSError, ValueError) as error:
+        raise CommandError(str(error)) from error
+    report = fit_calibration(engine_from_args(args), [*cases, *synthetic_out_of_scope()])
+    print(report.summary())
+    if not args.dry_run:
+        names = ", ".join(path.name for path in paths)
+        args.output.write_text(_toml(report.calibration, f"{report.summary()}; sets: {names}"), encoding="utf-8")
+        print(f"written to {args.output}")
+    return 0
+
+
+def _toml(calibration: Calibration, provenance: str) -> str:
+    """The decision file: a header saying how it was made, then the fitted values."""
+    at = datetime.now(UTC).strftime("%Y-%m-%d")
+    lines = [
+        "# The answer / offer / refuse decision (bot/core/decision.py), fitted by `python -m bot calibrate`.",
+        f"# {at}: {provenance}",
+        "# Reviewed like the facts: refit after changing the features, the facts or the question sets.",
+        f"answer = {calibration.answer}",
+        f"margin = {calibration.margin}",
+        f"offer = {calibration.offer}",
+        f"suggest = {calibration.suggest}",
+        f"related = {calibration.related}",
+        f"clear_similarity = {calibration.clear_similarity}",
+        f"clear_lead = {calibration.clear_lead}",
+        "",
+        "# Orders the candidate facts: the probability that each answers the question.",
+        "[ranking]",
+        f"bias = {calibration.ranking.bias}",
+        "[ranking.weights]",
+        *(f"{name} = {calibration.ranking.weights[name]}" for name in FEATURES),
+        "",
+        "# Whether the first candidate answers: its features and its lead over the second.",
+        "[answering]",
+        f"bias = {calibration.answering.bias}",
+        "[answering.weights]",
+        *(f"{name} = {calibration.answering.weights[name]}" for name in ANSWER_FEATURES),
+    ]
+    return "\n".join(lines) + "\n"

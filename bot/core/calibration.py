@@ -20,7 +20,14 @@ from bot.core.decision import ANSWER_FEATURES, FEATURES, Calibration, Evidence, 
 from bot.core.engine import Engine
 from bot.core.evaluation import EvalCase, supports
 
-__all__ = ["FALSE_ANSWER_COST", "CalibrationReport", "fit_calibration", "synthetic_out_of_scope"]
+__all__ = [
+    "CLEAR_LEAD",
+    "CLEAR_SIMILARITY",
+    "FALSE_ANSWER_COST",
+    "CalibrationReport",
+    "fit_calibration",
+    "synthetic_out_of_scope",
+]
 
 # One false answer to an out-of-scope question is as bad as this many in-scope questions not answered (they are
 # still offered their fact): a bot that invents is worse than one that asks the user to pick.
@@ -31,9 +38,13 @@ _NEWTON_STEPS = 50
 # Share of in-scope questions that must still be offered close facts when not answered (sets suggest/related).
 _OFFERED_SHARE = 0.98
 _OFFER_SHARE_OF_ANSWER = 0.4
-# The least similarity a clear winner in meaning must have: unrelated chat ("gm everyone", "bitcoin price?")
-# reaches about 0.3 to 0.4 against the article's facts with this model.
-CLEAR_SIMILARITY = 0.4  # "did you mean" from this share of the answer threshold up
+# A fact that shares no word with a question is answered when its meaning is clearly the question's: at least this
+# similar (unrelated chat such as "gm everyone" or "bitcoin price?" reaches 0.3 to 0.4 against the article's facts
+# with this model) and this far ahead of every other fact. Not fitted: the article's facts all share one subject, so
+# no question in the sets is far ahead of every other fact without sharing a word with it, as a paraphrase of a
+# moderator's fact on a new subject is (tests/cli/test_admin.py holds three such paraphrases).
+CLEAR_SIMILARITY = 0.4
+CLEAR_LEAD = 0.3  # "did you mean" from this share of the answer threshold up
 
 # The article's people, and what people ask about anyone that the article never says: for out-of-scope examples.
 _PEOPLE = (
@@ -223,15 +234,7 @@ def fit_calibration(engine: Engine, cases: Sequence[EvalCase]) -> CalibrationRep
         ((step / 100, lead / 10) for step in range(20, 96) for lead in range(1, 11)),
         key=lambda pair: (cost(with_thresholds(*pair)), -pair[0], -pair[1]),
     )
-    # Then how far ahead in meaning a fact must be to be answered anyway: the cheapest lead; among equals, the
-    # widest. The similarity floor is not fitted: the article's facts all share one subject, so no question in the
-    # sets is far ahead of every other fact, as a paraphrase of a moderator's fact on a new subject is.
-    clear_lead = min(
-        (lead / 100 for lead in range(20, 61, 5)),
-        key=lambda lead: (cost(with_thresholds(answer, margin, lead, CLEAR_SIMILARITY)), -lead),
-    )
-    clear_similarity = CLEAR_SIMILARITY
-    calibration = with_thresholds(answer, margin, clear_lead, clear_similarity)
+    calibration = with_thresholds(answer, margin, CLEAR_LEAD, CLEAR_SIMILARITY)
     right, wrong, false = _outcomes(decided, calibration)
     return CalibrationReport(
         calibration,

@@ -58,6 +58,8 @@ _SPECIFIC_WORDS = 4
 _LEAD_MOST = 10.0  # log-odds: a lead this large is as clear as a lead can be
 # Another fact covering this much of a question's words (coverage) outweighs a clear lead in meaning.
 _WORDS_DISAGREE = 0.5
+# A fact covering less than this of a question's words (coverage) shares almost none of them with it.
+_UNWORDED = 0.1
 # The fitted decision, shipped with the code it was fitted for (``python -m bot calibrate`` writes it).
 DECISION_FILE = Path(__file__).with_name("decision.toml")
 
@@ -243,18 +245,22 @@ def _log_odds(probability: float) -> float:
 
 
 def clear_in_meaning(evidence: Sequence[Evidence], calibration: Calibration) -> Evidence | None:
-    """The candidate whose meaning is clearly the question's, if any: at least ``clear_similarity`` close and ahead
-    of every other candidate by ``clear_lead``, with no kind of answer asked that no fact gives, and no other fact
-    covering much of the question's words."""
+    """The candidate whose meaning is clearly the question's, if any: a fact sharing almost no word with the question,
+    at least ``clear_similarity`` close and ahead of every other candidate by ``clear_lead``, with no kind of answer
+    asked that no fact gives, and no other fact covering much of the question's words."""
     if not evidence:
         return None
     by_meaning = sorted(evidence, key=lambda item: (-item.feature("semantic"), item.fact_id))
     best = by_meaning[0]
     lead = best.feature("semantic") - (by_meaning[1].feature("semantic") if len(by_meaning) > 1 else 0.0)
+    # Only for a question that shares (almost) no word with the fact (a paraphrase): where words are shared, the
+    # answering model has weighed them, and a second way to answer only adds near misses (a detail of the fact's
+    # subject that the article does not give).
+    unworded = best.feature("coverage") < _UNWORDED
     by_words = max(evidence, key=lambda item: (item.feature("coverage"), item.fact_id))
-    words_agree = by_words.fact_id == best.fact_id or by_words.feature("coverage") < _WORDS_DISAGREE
+    words_agree = by_words.feature("coverage") < _WORDS_DISAGREE
     close = best.feature("semantic") >= calibration.clear_similarity and lead >= calibration.clear_lead
-    return best if close and words_agree and not best.feature("untold") else None
+    return best if close and unworded and words_agree and not best.feature("untold") else None
 
 
 def decide(

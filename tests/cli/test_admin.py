@@ -224,7 +224,7 @@ def test_a_moderator_fact_is_found_by_paraphrase_in_the_next_command(database: P
     # None shares a content word with the question (new, ferry, terminal, open), and the lexicon was not changed.
     for paraphrase in (
         "when can travellers start using the boat station",
-        "once dredging wraps, when do commuters get their boat stop",
+        "when may riders begin boarding boats at that harbour building",
         "when does the boat station start taking travellers",
     ):
         asked = run("ask", "--json", paraphrase, database=database)

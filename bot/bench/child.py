@@ -19,6 +19,7 @@ from bot.bench.loading import bench_settings, measure_discord, measure_loading, 
 from bot.bench.meaning import base_vectors, measure_semantic
 from bot.bench.stats import pin_to_one_core
 from bot.bench.synthetic import BenchQuestion, QuestionKind, generate
+from bot.core.embedding import OnnxEncoder
 from bot.core.engine import Engine
 from bot.core.evaluation import load_cases
 from bot.settings import PROJECT_ROOT
@@ -35,7 +36,8 @@ _WARM_UP = 50
 
 def _timed_engine(lexicon: Any, sources: Any, facts: Any) -> tuple[Engine, float]:
     started = time.perf_counter()
-    engine = Engine(lexicon, sources, facts)
+    # An encoder that remembers no question: the questions repeat, and each must cost what a new one does.
+    engine = Engine(lexicon, sources, facts, encoder=OnnxEncoder(memo=0))
     return engine, time.perf_counter() - started
 
 

@@ -242,25 +242,35 @@ class Engine:
             {d: row for row, d in enumerate(digests)}, quantize(self._encoder.encode(list(texts.values())))
         )
 
+    @property
+    def unembedded(self) -> int:
+        """How many served facts are not in the semantic index yet (see :meth:`embed_pending`)."""
+        return len(self._unembedded)
+
     def embed_pending(self, *known: VectorTable) -> VectorTable:
         """Put every served fact still without vectors into the semantic index, taking each text's vector from
         the first of ``known`` that holds it and encoding the others in batches; returns the vectors encoded, for
         the caller to keep."""
         if not self._unembedded:
             return VectorTable.empty()
-        fresh = self.encode_texts(self.unembedded_texts(*known))
-        tables = [*known, fresh]
         fact_ids: list[str] = []
         counts: list[int] = []
         kinds: list[TextKind] = []
-        rows: list[tuple[int, int]] = []
-        for fact in self._unembedded.values():
+        digests: list[str] = []
+        missing: dict[str, str] = {}
+        for fact in self._unembedded.values():  # one pass: at 100,000 facts each pass over the texts costs
             texts = semantic_texts(fact)
-            places = [_find(tables, text_digest(text)) for _, text in texts]
             fact_ids.append(fact.id)
             counts.append(len(texts))
-            kinds += (kind for kind, _ in texts)
-            rows += (place for place in places if place is not None)  # every text is in one table by now
+            for kind, text in texts:
+                digest = text_digest(text)
+                kinds.append(kind)
+                digests.append(digest)
+                if digest not in missing and not any(digest in table.rows for table in known):
+                    missing[digest] = text
+        fresh = self.encode_texts(missing)
+        tables = [*known, fresh]
+        rows = [place for digest in digests if (place := _find(tables, digest)) is not None]  # every one, now
         self._semantic.put_many(fact_ids, counts, kinds, _gather(tables, rows))
         self._unembedded.clear()
         return fresh

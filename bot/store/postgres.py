@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 _POOL_SIZE = 10
 _CLOSE_TIMEOUT_SECONDS = 10.0
 # What asyncpg raises when the server refuses, fails or cannot be reached.
-DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError)
+# InternalClientError: a pooled connection the server ended while it was in use, left mid-operation.
+DRIVER_ERRORS = (asyncpg.PostgresError, asyncpg.InterfaceError, asyncpg.InternalClientError, OSError, TimeoutError)
 
 
 class PostgresSession:

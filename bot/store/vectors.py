@@ -58,13 +58,12 @@ async def embed_served(database: Backend, engine: Engine, known: VectorTable | N
     Encoding runs on the caller's thread, a few tens of milliseconds for one fact: it takes every fact waiting at
     once, so callers arriving meanwhile find nothing left to encode.
     """
-    texts = engine.unembedded_texts()
-    if not texts:
+    if not engine.unembedded:
         return
     model_id = engine.encoder.model_id
     if known is None:
         async with database.read() as session:
-            known = await load_vectors(session, model_id, texts)
+            known = await load_vectors(session, model_id, engine.unembedded_texts())
     made = engine.embed_pending(known)
     if not len(made):
         return

@@ -18,8 +18,8 @@ __all__ = ["QUESTION", "measure_cold_ask"]
 
 QUESTION = "did russia accept the ceasefire?"
 _HEAVY = ("discord", "aiohttp", "simcord", "aiosqlite", "rapidfuzz", "pydantic")
-# Runs the command line in-process with its output discarded, then lists the heavy packages it imported.
-_PROBE = f"""
+# Runs the command line in-process with its output discarded (shared by both probes).
+_RUN_ASK = f"""
 import contextlib, io, json, runpy, sys
 sys.argv = ["bot", "ask", {QUESTION!r}]
 with contextlib.redirect_stdout(io.StringIO()):
@@ -27,21 +27,14 @@ with contextlib.redirect_stdout(io.StringIO()):
         runpy.run_module("bot", run_name="__main__", alter_sys=True)
     except SystemExit:
         pass
-print(json.dumps(sorted({{name.split(".")[0] for name in sys.modules}} & set({list(_HEAVY)!r}))))
 """
-# The same, then the question's own vector, as answering costs when it ranks by meaning: the model loaded from
-# cold (a no-op if ``ask`` already did it).
-_WITH_MODEL = f"""
-import contextlib, io, runpy, sys
-sys.argv = ["bot", "ask", {QUESTION!r}]
-with contextlib.redirect_stdout(io.StringIO()):
-    try:
-        runpy.run_module("bot", run_name="__main__", alter_sys=True)
-    except SystemExit:
-        pass
-from bot.core.embedding import default_encoder
-default_encoder().encode([{QUESTION!r}])
-"""
+# Then lists the heavy packages it imported.
+_PROBE = _RUN_ASK + (
+    f"print(json.dumps(sorted({{name.split('.')[0] for name in sys.modules}} & set({list(_HEAVY)!r}))))\n"
+)
+# Then the question's own vector, as answering costs when it ranks by meaning: the model loaded from cold (a no-op
+# when ``ask`` already loaded it).
+_WITH_MODEL = _RUN_ASK + f"from bot.core.embedding import default_encoder\ndefault_encoder().encode([{QUESTION!r}])\n"
 
 
 def measure_cold_ask(runs: int = 5) -> dict[str, Any]:

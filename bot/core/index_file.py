@@ -2,17 +2,16 @@
 
 A file is only ever used for exactly the index it was made from: its key digests everything indexing depends
 on (the facts' indexed texts in order, the lexicon, the code that analyses them and the Python running it),
-and a checksum covers its contents. Anything else (another key, a damaged or foreign file) is refused with
-:class:`IndexFileError`, and the caller builds the index afresh. The format holds only text and integer
-arrays: reading it runs no code from the file.
+and a checksum covers its contents (see :mod:`bot.core.cache_file`). Anything else (another key, a damaged or
+foreign file) is refused with :class:`CacheFileError`, and the caller builds the index afresh. The format holds
+only text and integer arrays: reading it runs no code from the file.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
-import json
-import struct
+import io
 import sys
 import unicodedata
 from array import array
@@ -20,16 +19,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from bot.core import analysis as analysis_module
+from bot.core import cache_file as cache_file_module
 from bot.core import lexical as lexical_module
 from bot.core import lexicon as lexicon_module
 from bot.core import text as text_module
+from bot.core.cache_file import CacheFileError, read_header, seal, section_sizes, verify
 from bot.core.lexical import IndexState, indexed_texts
 from bot.core.lexicon import Lexicon
 from bot.core.models import Fact
 
 __all__ = [
     "HEAD_SIZE",
-    "IndexFileError",
     "analyser_digest",
     "content_digest",
     "decode_index",
@@ -40,7 +40,6 @@ __all__ = [
 
 _MAGIC = b"factbot-index\n"
 _FORMAT = 1
-_HEADER_SIZE = struct.Struct("<I")
 # Separators that no fact id, token, phrasing key or word holds (they are ASCII letters, digits, "_", "-",
 # spaces and "|"): records apart, and fields within a record.
 _RECORD = "\x1e"
@@ -51,16 +50,14 @@ HEAD_SIZE = 4096  # bytes at the start of a file that hold its header, unless th
 _CONTENT_BATCH = 4096  # facts whose texts are joined and hashed in one update
 
 
-class IndexFileError(ValueError):
-    """The bytes are not an index for these facts under this lexicon and code (stale, damaged or foreign)."""
-
-
 @functools.cache
 def _code_digest() -> bytes:
     """The code and runtime indexing depends on: the normaliser, lexicon, analysis and lexical index sources, this
-    format, the Unicode tables folding uses, and the machine's integer layout. Computed once per process."""
+    format and its container, the Unicode tables folding uses, and the machine's integer layout. Computed once per
+    process."""
     digest = hashlib.blake2b(digest_size=16)
-    for module in (text_module, lexicon_module, analysis_module, lexical_module, sys.modules[__name__]):
+    modules = (text_module, lexicon_module, analysis_module, lexical_module, cache_file_module, sys.modules[__name__])
+    for module in modules:
         digest.update(Path(str(module.__file__)).read_bytes())
     runtime = (_FORMAT, sys.version, unicodedata.unidata_version, sys.byteorder, array(_ARRAY_TYPE).itemsize)
     digest.update(repr(runtime).encode())
@@ -136,40 +133,16 @@ def encode_index(state: IndexState, key: str, note: str = "") -> list[bytes]:
         "facts": len(state.fact_ids),
         "first_slot": state.first_slot,
         "note": note,
-        "sections": [len(section) for section in sections],
     }
-    header_bytes = json.dumps({**fields, "checksum": _checksum(fields, sections)}).encode("ascii")
-    return [_MAGIC, _HEADER_SIZE.pack(len(header_bytes)), header_bytes, *sections]
-
-
-def _checksum(fields: dict[str, object], body: Iterable[bytes | memoryview]) -> str:
-    """A digest of the header's fields (all but the checksum) and the body: damage to either is caught."""
-    checksum = hashlib.blake2b(json.dumps(fields, sort_keys=True).encode("ascii"), digest_size=32)
-    for part in body:
-        checksum.update(part)
-    return checksum.hexdigest()
-
-
-def _read_header(data: bytes) -> tuple[dict[str, object], int]:
-    if not data.startswith(_MAGIC):
-        raise IndexFileError("not an index file")
-    start = len(_MAGIC) + _HEADER_SIZE.size
-    try:
-        (size,) = _HEADER_SIZE.unpack_from(data, len(_MAGIC))
-        header = json.loads(data[start : start + size])
-    except (struct.error, ValueError, RecursionError) as error:  # RecursionError: absurdly nested JSON
-        raise IndexFileError(f"unreadable header: {error}") from error
-    if not isinstance(header, dict) or header.get("format") != _FORMAT:
-        raise IndexFileError("another format of index file")
-    return header, start + size
+    return [*seal(_MAGIC, fields, sections), *sections]
 
 
 def note_of(head: bytes) -> str | None:
     """The note of the index file starting with ``head`` (its first :data:`HEAD_SIZE` bytes suffice); None when
     ``head`` is not the start of an index file of this format."""
     try:
-        header, _ = _read_header(head)
-    except IndexFileError:
+        header = read_header(io.BytesIO(head).read, _MAGIC, _FORMAT)
+    except CacheFileError:
         return None
     note = header.get("note")
     return note if isinstance(note, str) else None
@@ -177,22 +150,16 @@ def note_of(head: bytes) -> str | None:
 
 def decode_index(data: bytes, key: str) -> IndexState:
     """The state encoded in ``data`` (the chunks of :func:`encode_index` joined), which must have been made under
-    ``key``; IndexFileError otherwise."""
-    header, body_at = _read_header(data)
+    ``key``; CacheFileError otherwise."""
+    stream = io.BytesIO(data)
+    header = read_header(stream.read, _MAGIC, _FORMAT)
     if header.get("key") != key:
-        raise IndexFileError("made from other facts, another lexicon or other code")
-    body = memoryview(data)[body_at:]
-    fields = {name: value for name, value in header.items() if name != "checksum"}
-    if _checksum(fields, [body]) != header.get("checksum"):
-        raise IndexFileError("damaged: its checksum does not match")
-    sizes = header.get("sections")
-    if (
-        not isinstance(sizes, list)
-        or len(sizes) != _SECTIONS
-        or not all(type(size) is int and size >= 0 for size in sizes)
-        or sum(sizes) != len(body)
-    ):
-        raise IndexFileError("damaged: its sections do not add up")
+        raise CacheFileError("made from other facts, another lexicon or other code")
+    body = memoryview(data)[stream.tell() :]
+    verify(header, [body])
+    sizes = section_sizes(header, _SECTIONS)
+    if sum(sizes) != len(body):
+        raise CacheFileError("damaged: its sections do not add up")
     sections = []
     at = 0
     for size in sizes:
@@ -201,7 +168,7 @@ def decode_index(data: bytes, key: str) -> IndexState:
     try:
         return _state_of(sections, header.get("facts"), header.get("first_slot"))
     except (ValueError, IndexError, UnicodeDecodeError) as error:
-        raise IndexFileError(f"damaged: {error}") from error
+        raise CacheFileError(f"damaged: {error}") from error
 
 
 def _state_of(sections: list[bytes], fact_count: object, first_slot: object) -> IndexState:

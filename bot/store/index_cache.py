@@ -17,10 +17,10 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+from bot.core.cache_file import CacheFileError
 from bot.core.engine import Engine
 from bot.core.index_file import (
     HEAD_SIZE,
-    IndexFileError,
     analyser_digest,
     content_digest,
     decode_index,
@@ -126,7 +126,7 @@ class IndexHelper:
             return None
         try:
             return decode_index(output, key)
-        except IndexFileError as error:
+        except CacheFileError as error:
             logger.info("The index helper's index is not used (%s)", error)
             return None
 
@@ -161,7 +161,7 @@ async def build_engine(
         engine = Engine.with_index(lexicon, sources, facts, decode_index(data, key))
     except FileNotFoundError:
         logger.info("No index file at %s yet: building the index of %d facts", path, len(facts))
-    except (OSError, IndexFileError, ValueError) as error:
+    except (OSError, ValueError) as error:
         logger.info("Index file %s not used (%s): building the index of %d facts", path, error, len(facts))
     else:
         logger.info("Read the index of %d facts from %s", len(facts), path)

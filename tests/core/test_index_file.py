@@ -12,9 +12,10 @@ import pytest
 
 from bot.bench.synthetic import generate
 from bot.core import index_file
+from bot.core.cache_file import CacheFileError
 from bot.core.engine import Engine
 from bot.core.evaluation import load_cases
-from bot.core.index_file import IndexFileError, decode_index, encode_index
+from bot.core.index_file import decode_index, encode_index
 from bot.core.lexicon import Lexicon
 from bot.core.models import Fact
 from bot.settings import PROJECT_ROOT
@@ -133,7 +134,7 @@ def test_the_key_follows_every_indexed_text_the_order_and_the_lexicon(fresh_engi
 
 
 def test_a_file_made_under_another_key_is_refused(fresh_engine: Engine) -> None:
-    with pytest.raises(IndexFileError, match="other facts"):
+    with pytest.raises(CacheFileError, match="other facts"):
         decode_index(_encoded(fresh_engine), "another key")
 
 
@@ -143,10 +144,10 @@ def test_damaged_or_foreign_bytes_are_refused(fresh_engine: Engine) -> None:
     flipped = bytearray(data)
     flipped[-5] ^= 0x01
     for damaged in (bytes(flipped), data[:-1], data + b"\0", data[: len(data) // 2], b"", b"SQLite format 3\0"):
-        with pytest.raises(IndexFileError):
+        with pytest.raises(CacheFileError):
             decode_index(damaged, key)
     other_format = data.replace(b'"format": 1', b'"format": 9', 1)
-    with pytest.raises(IndexFileError, match="another format"):
+    with pytest.raises(CacheFileError, match="another format"):
         decode_index(other_format, key)
 
 
@@ -171,10 +172,10 @@ def test_a_damaged_header_is_refused_like_a_damaged_body(fresh_engine: Engine) -
         lambda header: header.update(sections=["x"] * 11),
     ]
     for damage in damages:
-        with pytest.raises(IndexFileError, match="checksum"):
+        with pytest.raises(CacheFileError, match="checksum"):
             decode_index(_with_header(data, damage), key)
     nested = data[: len(b"factbot-index\n")] + struct.pack("<I", 100_000) + b"[" * 100_000
-    with pytest.raises(IndexFileError, match="unreadable header"):
+    with pytest.raises(CacheFileError, match="unreadable header"):
         decode_index(nested, key)
 
 

@@ -65,17 +65,18 @@ async def store_base(base: SyntheticBase, folder: Path, vectors: VectorTable) ->
 async def measure_loading(settings: Settings, index_file: bool) -> dict[str, Any]:
     """Open the store as the bot does (timed), then its resident memory; run in a fresh process. Without
     ``index_file`` the index file is deleted first, so the index is built (a first start, or one after facts
-    changed); with it, the file a previous start wrote is read (a restart with nothing changed)."""
-    from bot.store.index_cache import index_path
-    from bot.store.startup import open_service
+    changed); with it, the file a previous start wrote is read (a restart with nothing changed). The semantic
+    index's file (``vectors_file``) goes or stays with it."""
+    from bot.store import startup
 
-    path = index_path(settings.database_path)
-    if not index_file:
-        path.unlink(missing_ok=True)
-    elif not path.is_file():
-        raise RuntimeError(f"no index file at {path}: measure a start without one first")
+    paths = [startup.index_file(settings), startup.vectors_file(settings)]
+    for path in paths:
+        if not index_file:
+            path.unlink(missing_ok=True)
+        elif not path.is_file():
+            raise RuntimeError(f"no index file at {path}: measure a start without one first")
     started = time.perf_counter()
-    service = await open_service(settings)
+    service = await startup.open_service(settings)
     seconds = time.perf_counter() - started
     before_model, _ = resident_memory_mb()
     started = time.perf_counter()

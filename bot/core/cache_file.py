@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 __all__ = ["CacheFileError", "Section", "checksum", "read_header", "seal", "section_sizes", "verify"]
 
 _HEADER_SIZE = struct.Struct("<I")
-Section = bytes | memoryview  # an array is written and checked as memoryview(array)
+Section = bytes | memoryview  # an array is written and checked as its memoryview (`array.data`)
 
 
 class CacheFileError(ValueError):

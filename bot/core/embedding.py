@@ -67,6 +67,11 @@ class Encoder(Protocol):
         """Names the vector space: vectors of different ids are never compared."""
         ...
 
+    @property
+    def fingerprint(self) -> str:
+        """The model's id and what identifies its weights (their sha256): what a kept copy of vectors is keyed by."""
+        ...
+
     def encode(self, texts: Sequence[str]) -> Vectors:
         """One L2-normalised float32 row per text, in order."""
         ...
@@ -132,6 +137,12 @@ class OnnxEncoder:
     def model_id(self) -> str:
         """The model's id (see :class:`Encoder`)."""
         return self._spec.model_id
+
+    @property
+    def fingerprint(self) -> str:
+        """The model's id and its weights' pinned sha256 (see :class:`Encoder`); a file with other weights is
+        refused when the model loads."""
+        return f"{self._spec.model_id} sha256:{self._spec.sha256}"
 
     @property
     def loaded(self) -> bool:

@@ -31,6 +31,7 @@ from bot.core.semantic import (
     Quantized,
     SemanticIndex,
     SemanticMatch,
+    SemanticState,
     TextKind,
     VectorTable,
     quantize,
@@ -274,6 +275,22 @@ class Engine:
         self._semantic.put_many(fact_ids, counts, kinds, _gather(tables, rows))
         self._unembedded.clear()
         return fresh
+
+    def semantic_state(self) -> SemanticState:
+        """The semantic index as plain arrays, to keep for :meth:`adopt_semantic` (see :meth:`SemanticIndex.state`)."""
+        return self._semantic.state()
+
+    def adopt_semantic(self, state: SemanticState) -> None:
+        """Put every served fact still without vectors into the semantic index from ``state``, which must be what
+        :meth:`semantic_state` gave for an engine over exactly those facts, in that order, and no others (ValueError
+        otherwise, changing nothing). The index holds ``state``'s arrays, not copies of them."""
+        if len(self._semantic) or list(self._unembedded) != state.fact_ids:
+            raise ValueError("the vectors kept are not those of the facts waiting for them")
+        # The engine's own id strings, not the state's equal copies: one string per fact.
+        self._semantic = SemanticIndex.restored(
+            SemanticState(list(self._unembedded), state.counts, state.kinds, state.vectors)
+        )
+        self._unembedded.clear()
 
     def embed(self, text: str) -> Vectors:
         """``text``'s unit vector (384 floats), cleaned as :meth:`ask` cleans a question."""

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.core.cache_file import CacheFileError
+from bot.core.cache_file import CacheFileError, Section
 from bot.core.engine import Engine
 from bot.core.index_file import (
     HEAD_SIZE,
@@ -41,6 +41,7 @@ __all__ = [
     "read_index_note",
     "split_point",
     "usable_cores",
+    "write_cache_file",
 ]
 
 INDEX_SUFFIX = ".index"
@@ -185,22 +186,22 @@ async def build_engine(
 
 def _write_index(path: Path, engine: Engine, key: str, note: str) -> None:
     """The engine's index in ``path`` for the next start; a failure is logged, not raised."""
-    try:
-        _write_atomically(path, encode_index(engine.index_state(), key, note))
-    except OSError as error:
-        logger.warning("Could not write the index file %s (%s); the next start builds the index again", path, error)
+    write_cache_file(path, encode_index(engine.index_state(), key, note))
 
 
-def _write_atomically(path: Path, chunks: Iterable[bytes]) -> None:
-    """``chunks`` in ``path``, whole or not at all: written beside it, flushed, then renamed over it."""
+def write_cache_file(path: Path, chunks: Iterable[Section]) -> None:
+    """``chunks`` in ``path``, whole or not at all: written beside it, flushed, then renamed over it. A failure
+    is logged, not raised: the file is a cache, and the next start builds what it would have held."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)  # on PostgreSQL, no database file made the folder
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # on PostgreSQL, no database file made the folder
         with partial.open("wb") as file:
             file.writelines(chunks)
             file.flush()
             os.fsync(file.fileno())
         partial.replace(path)
+    except OSError as error:
+        logger.warning("Could not write the index file %s (%s); the next start builds it again", path, error)
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()

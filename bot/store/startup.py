@@ -28,9 +28,9 @@ from bot.store.index_cache import (
 from bot.store.records import now
 from bot.store.service import FactService
 from bot.store.sync import sync_curated
-from bot.store.vectors import embed_served, load_vectors
+from bot.store.vectors import start_semantic
 
-__all__ = ["index_file", "open_service"]
+__all__ = ["index_file", "open_service", "vectors_file"]
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +57,11 @@ def index_file(settings: Settings) -> Path:
     if settings.database_url is None:
         return index_path(settings.database_path)
     return settings.database_path.parent / "postgresql.index"
+
+
+def vectors_file(settings: Settings) -> Path:
+    """Where this process keeps the semantic index's file: beside the index file, ending ``.vectors``."""
+    return index_file(settings).with_suffix(".vectors")
 
 
 async def _index_helper(database: Backend, settings: Settings, lexicon: Lexicon) -> IndexHelper | None:
@@ -105,10 +110,8 @@ async def open_service(settings: Settings) -> FactService:
                 engine = await build_engine(
                     lexicon, sources.values(), served, index_file(settings), helper=helper, note=note
                 )
-                async with database.read() as session:
-                    stored = await load_vectors(session, engine.encoder.model_id)
                 # Texts without a stored vector (curated facts synced in just now) are encoded now, once.
-                await embed_served(database, engine, stored)
+                await start_semantic(database, engine, served, vectors_file(settings))
         finally:
             if helper is not None:
                 await helper.stop()

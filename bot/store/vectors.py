@@ -1,5 +1,7 @@
 """Sentence vectors in the database, by model and text digest: read back on start (and when another process
-wrote a fact), written when texts are first encoded, so no unchanged text is ever encoded twice."""
+wrote a fact), written when texts are first encoded, so no unchanged text is ever encoded twice. A start with
+nothing changed reads the whole semantic index from its file beside the database instead (see
+:mod:`bot.core.semantic_file`)."""
 
 from __future__ import annotations
 
@@ -8,16 +10,20 @@ import contextlib
 import json
 import logging
 from collections.abc import Collection
+from pathlib import Path
 
 import numpy as np
 
 from bot.core.embedding import DIMENSION
 from bot.core.engine import Engine
+from bot.core.models import Fact
 from bot.core.semantic import Quantized, VectorTable
+from bot.core.semantic_file import encode_semantic, read_semantic, semantic_key
 from bot.store.backend import Backend, Session
 from bot.store.errors import ReadOnlyDatabaseError
+from bot.store.index_cache import write_cache_file
 
-__all__ = ["Embedder", "embed_served", "load_vectors", "save_vectors"]
+__all__ = ["Embedder", "embed_served", "load_vectors", "save_vectors", "start_semantic"]
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +78,29 @@ async def embed_served(database: Backend, engine: Engine, known: VectorTable | N
             await save_vectors(session, model_id, made)
     except ReadOnlyDatabaseError as error:  # answers still work; the next start encodes these texts again
         logger.warning("Sentence vectors not stored: %s", error)
+
+
+async def start_semantic(database: Backend, engine: Engine, facts: list[Fact], path: Path) -> None:
+    """The semantic index of ``facts`` (the engine's served facts, none of them embedded yet, in order) at start:
+    read from ``path`` when that holds exactly their vectors under the engine's model; otherwise made from the
+    vectors stored in the database (texts without one encoded and stored, see :func:`embed_served`) and kept in
+    ``path`` for the next start."""
+    key = semantic_key(engine.encoder.fingerprint, facts)
+    try:
+        with path.open("rb") as file:
+            engine.adopt_semantic(read_semantic(file, key))
+    except FileNotFoundError:
+        logger.info("No vectors file at %s yet: reading the vectors of %d facts from the database", path, len(facts))
+    except (OSError, ValueError) as error:  # CacheFileError is a ValueError
+        logger.info("Vectors file %s not used (%s): reading the vectors from the database", path, error)
+    else:
+        logger.info("Read the vectors of %d facts from %s", len(facts), path)
+        return
+    async with database.read() as session:
+        stored = await load_vectors(session, engine.encoder.model_id)
+    await embed_served(database, engine, stored)
+    del stored  # every stored vector, not only the served facts': gone before the file is written
+    write_cache_file(path, encode_semantic(engine.semantic_state(), key))
 
 
 class Embedder:

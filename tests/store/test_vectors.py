@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bot.core import engine as engine_module
@@ -9,7 +11,9 @@ from bot.core.embedding import MINILM, OnnxEncoder
 from bot.core.semantic import semantic_texts, text_digest
 from bot.settings import Settings
 from bot.store import open_service
+from bot.store import vectors as vectors_module
 from bot.store.backend import open_backend
+from bot.store.startup import vectors_file
 from bot.store.vectors import load_vectors
 from tests.store.helpers import draft
 
@@ -81,3 +85,71 @@ async def test_a_fact_written_by_another_process_is_served_with_the_vectors_it_s
         assert added.id in bot.engine.semantic
     finally:
         await bot.close()
+
+
+def _vectors_log(caplog: pytest.LogCaptureFixture) -> str:
+    return "\n".join(r.getMessage() for r in caplog.records if r.name == "bot.store.vectors")
+
+
+QUESTIONS = ["did moscow say yes to the truce?", "who wrote the article", "when did witkoff get to moscow"]
+
+
+async def test_a_restart_reads_the_vectors_file_and_no_vector_row_then_serves_changes(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, "bot.store.vectors")
+    async with await open_service(settings) as first:
+        ranked = [first.engine.semantic_rank(question, 5) for question in QUESTIONS]
+        state = first.engine.semantic_state()
+    assert "No vectors file" in _vectors_log(caplog) and vectors_file(settings).is_file()
+    caplog.clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(vectors_module, "load_vectors", _no_database_read)
+        encoder = _fresh_encoder(patched)
+        second = await open_service(settings)
+    try:
+        assert "Read the vectors of" in _vectors_log(caplog)
+        assert encoder.encoded == 0 and second.engine.unembedded == 0
+        assert second.engine.semantic_state().fact_ids == state.fact_ids
+        assert [second.engine.semantic_rank(question, 5) for question in QUESTIONS] == ranked
+        # A moderator's add, edit and removal after the restart reach the index read from the file.
+        added = await second.add_fact(draft(question="Did Witkoff land in Moscow on Thursday?"), "mod")
+        await second.ask("when did witkoff get to moscow", log=False)
+        assert second.engine.semantic_rank("when did witkoff get to moscow", 1)[0][0] == added.id
+        await second.add_alias(added.id, "the american envoy's arrival in the russian capital", "mod")
+        await second.ask("the envoy's arrival in the capital", log=False)
+        assert added.id in second.engine.semantic
+        await second.remove_fact(added.id, "mod")
+        await second.ask("when did witkoff get to moscow", log=False)
+        assert added.id not in second.engine.semantic
+        assert all(f != added.id for f, _ in second.engine.semantic_rank("when did witkoff get to moscow", 5))
+    finally:
+        await second.close()
+
+
+async def _no_database_read(*_: object) -> object:
+    raise AssertionError("the vectors were read from the database")
+
+
+async def test_a_stale_or_damaged_vectors_file_is_refused_and_rebuilt(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with await open_service(settings) as service:
+        added = await service.add_fact(draft(question="Did Witkoff land in Moscow on Thursday?"), "mod")
+    caplog.set_level(logging.INFO, "bot.store.vectors")
+    async with await open_service(settings) as service:  # the file was written before the fact was added
+        assert "not used (made from other facts" in _vectors_log(caplog)
+        assert service.engine.semantic_rank("when did witkoff get to moscow", 1)[0][0] == added.id
+        ranked = [service.engine.semantic_rank(question, 5) for question in QUESTIONS]
+    path = vectors_file(settings)
+    data = bytearray(path.read_bytes())
+    data[-10] ^= 0xFF
+    path.write_bytes(bytes(data))
+    caplog.clear()
+    async with await open_service(settings) as service:
+        assert "damaged" in _vectors_log(caplog)
+        assert [service.engine.semantic_rank(question, 5) for question in QUESTIONS] == ranked
+    caplog.clear()
+    async with await open_service(settings) as service:
+        assert "Read the vectors of" in _vectors_log(caplog)
+        assert [service.engine.semantic_rank(question, 5) for question in QUESTIONS] == ranked

@@ -96,9 +96,14 @@ class _IndexedFact:
     # the phrasings joined by "|": one string per fact instead of a set and a string per phrasing.
     keys: str
     mentions: tuple[str, ...]  # the lexicon's entities named anywhere in the fact, all citations included
-    # The fact's own strings (phrasings, answer, main quote and speaker), kept by reference: removing the fact
-    # derives its postings and words from them again instead of storing copies.
-    texts: tuple[str, ...]
+    # The fact itself, by reference: removing it derives its postings and words from its own texts again (see
+    # _own_texts) instead of storing them (a tuple of them per fact was 11 MB at 100,000 facts).
+    fact: Fact
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The fact's own texts: phrasings, answer, main quote and its speaker."""
+        return _own_texts(self.fact)
 
 
 _PHRASING_SEPARATOR = "|"  # never part of a token, which is letters, digits and "_"
@@ -197,7 +202,7 @@ class LexicalIndex:
         if len(fact.citations) > 1:
             named |= entities.intersection(self.tokens(" ".join(_further_texts(fact))))
         mentions = tuple(sorted(named))
-        indexed = _IndexedFact(fact.id, _PHRASING_SEPARATOR.join(keys), mentions, texts)
+        indexed = _IndexedFact(fact.id, _PHRASING_SEPARATOR.join(keys), mentions, fact)
         postings_of = self._postings
         if self._free_slots:
             slot = self._free_slots.pop()
@@ -276,7 +281,7 @@ class LexicalIndex:
         if state.first_slot != first:  # before anything changes: it may refuse
             state = state.moved_to(first)
         self._facts += [
-            _IndexedFact(fact.id, keys, mentions, _own_texts(fact))
+            _IndexedFact(fact.id, keys, mentions, fact)
             for fact, keys, mentions in zip(facts, state.keys, state.mentions, strict=True)
         ]
         self._slots.update((fact.id, slot) for slot, fact in enumerate(facts, start=first))

@@ -156,7 +156,7 @@ class SemanticIndex:
     def __init__(self) -> None:
         self._codes = np.zeros((_INITIAL_ROWS, DIMENSION), np.int8)
         self._scales = np.zeros(_INITIAL_ROWS, np.float32)
-        self._owners = np.full(_INITIAL_ROWS, -1, np.int64)  # the fact slot of each row, -1 when free
+        self._owners = np.full(_INITIAL_ROWS, -1, np.int32)  # the fact slot of each row, -1 when free
         self._kinds = np.zeros(_INITIAL_ROWS, np.int8)
         self._size = 0  # rows in use or freed; rows from here on are unused
         self._slots: dict[str, int] = {}
@@ -182,7 +182,7 @@ class SemanticIndex:
             raise ValueError("a fact listed twice")
         index = cls()
         index._codes, index._scales, index._kinds = state.vectors.codes, state.vectors.scales, state.kinds
-        index._owners = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        index._owners = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
         index._size = rows
         index._fact_ids = list(state.fact_ids)
         index._slots = {fact_id: slot for slot, fact_id in enumerate(index._fact_ids)}
@@ -318,11 +318,15 @@ class SemanticIndex:
     def _similarities(self, query: Quantized) -> npt.NDArray[np.float64]:
         """Every row's cosine similarity to the query (below -1 for a freed row, so it never ranks)."""
         codes = self._codes[: self._size]
-        dots = np.asarray(simsimd.cdist(query.codes, codes, metric="dot", dtype="int8", threads=1))[0]
-        similarity = np.clip(dots * self._scales[: self._size] * float(query.scales[0]), -1.0, 1.0)
+        dots = simsimd.cdist(query.codes, codes, metric="dot", dtype="int8", threads=1)
+        similarity: npt.NDArray[np.float64] = np.asarray(dots, dtype=np.float64)[0]
+        # In place, in float64 as simsimd gives the dot products: one array of a float per row, not four.
+        similarity *= self._scales[: self._size]
+        similarity *= float(query.scales[0])
+        np.clip(similarity, -1.0, 1.0, out=similarity)
         if self._free:
             similarity[self._owners[: self._size] < 0] = _FREED
-        return np.asarray(similarity)
+        return similarity
 
     def _match(self, slot: int, similarity: npt.NDArray[np.float64]) -> SemanticMatch:
         start, end = self._starts[slot], self._ends[slot]

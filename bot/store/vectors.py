@@ -13,6 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.core.embedding import DIMENSION
 from bot.core.engine import Engine
@@ -34,17 +35,18 @@ async def load_vectors(session: Session, model_id: str, digests: Collection[str]
     if digests is not None:
         statement, parameters = session.sql.SELECT_TEXT_VECTORS_OF, [model_id, json.dumps(list(digests))]
     keys: list[str] = []
-    codes: list[bytes] = []
+    blocks: list[npt.NDArray[np.int8]] = []
     scales: list[float] = []
     async for rows in session.fetch_batches(statement, parameters):
-        for digest, code, scale in rows:
-            if len(code) != DIMENSION:  # not a vector of this model after all: its text is encoded again
-                continue
-            keys.append(digest)
-            codes.append(code)
-            scales.append(scale)
-    block = np.frombuffer(b"".join(codes), dtype=np.int8).reshape(len(keys), DIMENSION)
-    vectors = Quantized(block, np.array(scales, dtype=np.float32))
+        # One block of codes per batch: never a bytes object per row alive beyond its batch.
+        kept = [row for row in rows if len(row[1]) == DIMENSION]  # others are not this model's: encoded again
+        keys += (digest for digest, _, _ in kept)
+        scales += (scale for _, _, scale in kept)
+        joined = b"".join(code for _, code, _ in kept)
+        blocks.append(np.frombuffer(joined, dtype=np.int8).reshape(len(kept), DIMENSION))
+    codes = np.concatenate(blocks) if blocks else np.zeros((0, DIMENSION), np.int8)
+    del blocks
+    vectors = Quantized(codes, np.array(scales, dtype=np.float32))
     return VectorTable({digest: row for row, digest in enumerate(keys)}, vectors)
 
 

@@ -96,7 +96,8 @@ def test_a_question_two_facts_fit_equally_is_ambiguous(curated_engine: Engine) -
 
     clear = engine.ask("putin demands on nato")
     assert clear.status is MatchStatus.ANSWERED and clear.fact is not None and clear.fact.id == "nato"
-    assert [s.fact_id for s in clear.suggestions] == ["crimea"]
+    # Beside it, at most the other demand (as plausible as the fitted decision finds it); never the unrelated fact.
+    assert {s.fact_id for s in clear.suggestions} <= {"crimea"}
 
 
 def test_empty_and_punctuation_only_questions_get_the_usage_reply(curated_engine: Engine) -> None:

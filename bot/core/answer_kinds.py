@@ -12,6 +12,7 @@ say``) and looked for in the fact's quotes and speakers, never in its phrasings:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -116,6 +117,8 @@ def _asked_in(question: str) -> Asked:
     return Asked(frozenset(kinds))
 
 
+# Facts are immutable, and the same few candidates come back question after question.
+@functools.lru_cache(maxsize=4096)
 def given_kinds(fact: Fact) -> frozenset[AnswerKind]:
     """The kinds of detail ``fact``'s quotes give (its answer may name things from around them, such as the
     ceasefire's length beside the minerals deal)."""

@@ -14,10 +14,13 @@ from bot.settings import PROJECT_ROOT
 
 __all__ = ["TRAINING_SETS", "register"]
 
-# The sets the decision is fitted on. eval/discord_final.jsonl is never among them: it measures the result.
+# The sets the decision is fitted on. A set that measures a change is kept out until it has been reported
+# (eval/discord_e.jsonl measures the asked-detail evidence; discord_final and discord_d were reported before it).
 TRAINING_SETS = (
     PROJECT_ROOT / "eval" / "discord_a.jsonl",
     PROJECT_ROOT / "eval" / "discord_b.jsonl",
+    PROJECT_ROOT / "eval" / "discord_final.jsonl",
+    PROJECT_ROOT / "eval" / "discord_d.jsonl",
     PROJECT_ROOT / "eval" / "blind.jsonl",
     PROJECT_ROOT / "eval" / "blind2.jsonl",
     PROJECT_ROOT / "eval" / "paraphrases.jsonl",
@@ -35,7 +38,7 @@ def register(commands: Subcommands) -> None:
     )
     parser.add_argument(
         "--set", dest="sets", type=Path, action="append", help="a question set to fit on (repeatable; default: "
-        "the project's sets, eval/discord_final.jsonl excepted)"
+        "the project's training sets)"
     )  # fmt: skip
     parser.add_argument("--output", type=Path, default=DECISION_FILE, help=f"default: {DECISION_FILE}")
     parser.add_argument("--dry-run", action="store_true", help="print the fit without writing it")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Collection
 
 from bot.cli._common import Subcommands, add_data_options, service_session, settings_from_args
 from bot.core.datafiles import LEXICON_FILE, DataFileError, load_fact_files, load_sources
@@ -27,7 +28,7 @@ def register(actions: Subcommands) -> None:
     listing.set_defaults(handler=_list)
 
 
-def _off_topic_mentioned(off_topic: frozenset[tuple[str, ...]], sources: list[Source], facts: list[Fact]) -> list[str]:
+def _off_topic_mentioned(off_topic: Collection[tuple[str, ...]], sources: list[Source], facts: list[Fact]) -> list[str]:
     texts = [source.text for source in sources]
     texts += [" ".join((*fact.phrasings, fact.answer)) for fact in facts]
     problems = []

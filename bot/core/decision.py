@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -51,6 +51,7 @@ FEATURES = (
     "coverage",  # the lexical score scaled to the whole question: lexical * (1 - unknown)
     "untold",  # 1 when the question asks for a kind of answer no fact gives (a personal detail, say), else 0
     "specific",  # how many known content words the question has, up to four, as a share of four
+    "lacking",  # 1 when the fact's words lack the kind of detail the question asks for (see answer_kinds), else 0
 )
 # The answering model's: the first candidate's features and how far its ranking probability leads the second's.
 ANSWER_FEATURES = (*FEATURES, "lead")
@@ -197,11 +198,15 @@ class Traits:
 
 
 def gather_evidence(
-    lexical: Sequence[Candidate], semantic: Sequence[tuple[str, float]], traits: Traits
+    lexical: Sequence[Candidate],
+    semantic: Sequence[tuple[str, float]],
+    traits: Traits,
+    lacking: Callable[[str], bool] = lambda fact_id: False,
 ) -> list[Evidence]:
     """The evidence for every fact either ranking put forward: ``lexical`` scores (0-100) over the question's known
     words and ``semantic`` similarities, each best first. A fact one ranking did not return counts as scoring 0
-    there, or as similar as the last one it did return."""
+    there, or as similar as the last one it did return. ``lacking`` tells whether a fact lacks the kind of detail
+    the question asks for."""
     lexical_scores = {c.fact_id: c.score / 100.0 for c in lexical}
     similarities = dict(semantic)
     floor = min(similarities.values(), default=0.0)
@@ -226,6 +231,7 @@ def gather_evidence(
             score * (1.0 - traits.unknown),
             float(traits.untold),
             specific,
+            float(lacking(fact_id)),
         )
         found.append(Evidence(fact_id, values))
     return found

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.core.answer_kinds import asked_of, lacks_asked
 from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.decision import (
@@ -321,8 +322,15 @@ class Engine:
         unknown = 1.0 if query is None else query.unknown
         known_words = 0 if query is None else len(query.tokens)
         traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
-        evidence = gather_evidence(lexical, semantic, traits)
+        asked = asked_of(content.lower())
+        evidence = gather_evidence(
+            lexical, semantic, traits, lambda fact_id: lacks_asked(asked, self._facts[fact_id], self._names_in)
+        )
         return Reading(question, False, off_topic, tuple(evidence))
+
+    def _names_in(self, text: str) -> set[str]:
+        """The people, places and bodies of the lexicon ``text`` names, canonical."""
+        return set(self._lexical.tokens(text, correct=True)) & self.lexicon.names
 
     def ask(self, question: str) -> AskResult:
         """Match ``question`` and return the answer, the close questions, or the usage reply."""

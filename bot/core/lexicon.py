@@ -189,7 +189,7 @@ class Lexicon:
     """Synonym phrases mapped to canonical concept tokens, and names the article never mentions."""
 
     phrases: dict[tuple[str, ...], str] = field(default_factory=dict)
-    off_topic: frozenset[tuple[str, ...]] = frozenset()
+    off_topic: dict[tuple[str, ...], str] = field(default_factory=dict)  # their words, and how each is written
     entities: frozenset[str] = frozenset()  # concepts a matching fact must mention: names and kinds of answer
     names: frozenset[str] = frozenset()  # the entities that are people, places or bodies
 
@@ -216,7 +216,7 @@ class Lexicon:
                     problems.append(f"concept {canonical!r}: variant {variant!r} already belongs to {phrases[key]!r}")
                 else:
                     phrases[key] = concept
-        off_topic_names = frozenset(tuple(raw_tokens(name)) for name in off_topic)
+        off_topic_names = {tuple(raw_tokens(name)): name for name in off_topic}
         for name in off_topic_names:
             if name in phrases:
                 problems.append(f"off-topic name {' '.join(name)!r} is also a variant of {phrases[name]!r}")
@@ -246,14 +246,17 @@ class Lexicon:
         return {word for key in self.phrases for word in key}
 
     def off_topic_names(self, tokens: list[str]) -> list[str]:
-        """The off-topic names (as text) that occur in ``tokens``."""
-        found = []
-        for size in range(1, _MAX_PHRASE + 1):
+        """The off-topic names that occur in ``tokens``, as the lexicon writes them ("China", "UN")."""
+        found: dict[int, str] = {}  # by where each starts, so they come in the question's order
+        covered: set[int] = set()
+        # Longest first: "Kim Jong Un" is one name, not also "UN".
+        for size in range(_MAX_PHRASE, 0, -1):
             for start in range(len(tokens) - size + 1):
                 window = tuple(tokens[start : start + size])
-                if window in self.off_topic:
-                    found.append(" ".join(window))
-        return found
+                if window in self.off_topic and covered.isdisjoint(range(start, start + size)):
+                    found[start] = self.off_topic[window]
+                    covered.update(range(start, start + size))
+        return [found[start] for start in sorted(found)]
 
     @cached_property
     def single_words(self) -> dict[str, str]:

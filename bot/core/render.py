@@ -112,7 +112,7 @@ def answer_card(result: AskResult, sources: Mapping[str, Source]) -> AnswerCard:
         views = tuple(CitationView(c.quote, c.speaker, source_line(sources[c.source])) for c in fact.citations)
         return AnswerCard(result.status, fact.question, fact.answer, views, _confidence(result), questions, fact.id)
     if result.off_topic:
-        names = ", ".join(result.off_topic)
+        names = " or ".join(result.off_topic)
         body = f"The article does not mention {names}, so I can't answer that from it."
     elif result.status is MatchStatus.AMBIGUOUS:
         body = "That could mean more than one thing. Did you mean one of these?"

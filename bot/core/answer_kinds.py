@@ -1,0 +1,152 @@
+"""What kind of detail a question asks for, and whether a fact's own words give it.
+
+A question can name exactly what a fact is about and still ask for something the fact does not say: "where is the
+reporter from" against the byline, "how much is the minerals deal worth" against a fact with no figure, "what did
+Witkoff say in Moscow" against a fact that quotes nobody. Both rankings score such a near miss as high as a real
+question about the fact, so the decision is told, per candidate fact, whether the asked kind is missing from it.
+
+The kinds are read from the question's wording (``where``, ``when``, ``how much``, ``how long``, ``what did X
+say``) and looked for in the fact's quotes and speakers, never in its phrasings: a phrasing that asks
+"when did it happen" does not make a fact give a time.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.core.models import Fact
+
+__all__ = ["AnswerKind", "Asked", "asked_of", "given_kinds", "lacks_asked"]
+
+
+class AnswerKind(StrEnum):
+    """A kind of detail a question can ask for."""
+
+    PLACE = "place"
+    TIME = "time"
+    QUANTITY = "quantity"
+    DURATION = "duration"
+    WORDS = "words"  # what someone said: a quotation
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """The kinds of detail a question asks for, and whose words, when it asks what someone named said."""
+
+    kinds: frozenset[AnswerKind] = frozenset()
+    speaker: str = ""  # the subject of "what did X say" (people it names as possessors left out), or ""
+
+
+_SPEECH = r"(?:say|said|tell|told|respond|responded|reply|replied|comment|commented|speak|spoke|discuss|discussed)"
+_AUXILIARY = r"(?:did|does|do|has|have|had|would|will)"
+# The subject between an auxiliary and a speech verb: one to four words, none a question word, so "did Putin walk
+# back what his adviser said" is not read as asking what Putin said.
+_SUBJECT = r"(?P<subject>(?:(?!(?:what|who|whom|which|that|how|when|where|why)\b)[\w'\u2019.-]+ ?){1,4}?)"
+_ADVERB = r"(?:actually|exactly|really|just|even|ever|first|then|also|originally|publicly|later) "
+_ASKED_SPEAKER = re.compile(rf"\b{_AUXILIARY} {_SUBJECT} ?(?:{_ADVERB})?{_SPEECH}\b")
+_ASKED_WORDS = re.compile(rf"\bwhat (?:\w+ )?(?:was|were|is|got|gets) {_SPEECH}\b")
+_ASKED = {
+    AnswerKind.PLACE: re.compile(
+        r"\bwhere\b(?!.*\b(?:stands?|work|works|worked)\b)(?! (?:are|do|does|is) things\b)|"
+        r"\b(?:which|what) (?:city|place|town|location|venue)\b(?!['\u2019])|\blocated\b"
+    ),
+    AnswerKind.TIME: re.compile(
+        r"\bwhen\b(?! it comes to)|\b(?:what|which) (?:day|date|time|year|month|week)\b|\bhow long ago\b"
+    ),
+    AnswerKind.QUANTITY: re.compile(
+        r"\bhow (?:many|much)\b(?! (?:longer|time))|\b(?:what|which) (?:percent|percentage|share|amount)\b|%|"
+        r"\bnumber of\b|\bworth\b"
+    ),
+    AnswerKind.DURATION: re.compile(r"\bhow long\b(?! ago)"),
+}
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
+    "million|billion|trillion|dozen|percent|half"
+)
+_GIVEN = {
+    # A place is named after a preposition, capitalised: "arrived in Russia", "in the Oval Office".
+    AnswerKind.PLACE: re.compile(r"\b(?:in|at|to|from|into|inside|near|visited) (?:the )?[A-Z][a-z]"),
+    AnswerKind.TIME: re.compile(
+        r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+        r"july|august|september|october|november|december|yesterday|today|tomorrow|tonight|ago|"
+        r"(?:last|next|this) (?:week|month|year)|earlier|later|(?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    ),
+    AnswerKind.QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
+    AnswerKind.DURATION: re.compile(
+        rf"\b(?:\d+|{_NUMBER_WORDS})[- ](?:day|week|month|year|hour)s?\b|\b(?:days|weeks|months|years)\b",
+        re.IGNORECASE,
+    ),
+    AnswerKind.WORDS: re.compile('["“”]'),
+}
+# Where a message holds a second question: a question mark or semicolon, or "and" / a comma before a question word.
+_PARTS = re.compile(
+    r"[?;]|,? \band (?=(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)|"
+    r", (?=(?:what|who|when|where|why|how|which)\b)"
+)
+# Someone named just before a verb of speaking in a quote: "Putin said", "Yuri Ushakov told reporters", "Putin
+# presented demands" (a fact's speaker is who is quoted, and narration often reports someone's words in its own).
+_QUOTED_SPEAKER = re.compile(
+    r"((?:[A-Z][\w\u2019'.-]+ ){1,3})(?:has |had )?(?:said|says|told|tells|presented|called|described|endorsed|warned|"
+    r"insisted|argued|added|asked)\b"
+)
+_QUESTION_WORDS = 3
+# Possessors ("Putin's aide") name someone other than the speaker asked about.
+_POSSESSOR = re.compile(r"\b\w+['\u2019]s\b")
+
+
+def asked_of(question: str) -> tuple[Asked, ...]:
+    """What each part of ``question`` (lower-cased, mentions removed) asks for: two questions in one ("how long is
+    the truce and did Russia agree") ask for different details, and a fact may answer either part."""
+    asked = [(_asked_in(part), part) for part in _PARTS.split(question) if part]
+    # A part of one or two words that asks for nothing ("lol", "names pls") is an aside, not a second question.
+    return tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= _QUESTION_WORDS)
+
+
+def _asked_in(question: str) -> Asked:
+    kinds = {kind for kind, pattern in _ASKED.items() if pattern.search(question)}
+    said = _ASKED_SPEAKER.search(question)
+    if said:
+        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip())
+    if _ASKED_WORDS.search(question):  # "what was said": someone's words, whoever's
+        kinds.add(AnswerKind.WORDS)
+    return Asked(frozenset(kinds))
+
+
+# Facts are immutable, and the same few candidates come back question after question.
+@functools.lru_cache(maxsize=4096)
+def given_kinds(fact: Fact) -> frozenset[AnswerKind]:
+    """The kinds of detail ``fact``'s quotes give (its answer may name things from around them, such as the
+    ceasefire's length beside the minerals deal)."""
+    text = " ".join(citation.quote for citation in fact.citations)
+    return frozenset(kind for kind, pattern in _GIVEN.items() if pattern.search(text))
+
+
+def lacks_asked(asked: Iterable[Asked], fact: Fact, names_in: Callable[[str], Iterable[str]]) -> bool:
+    """Whether ``fact`` lacks a detail every part of a question (see :func:`asked_of`) asks for."""
+    parts = list(asked)
+    return bool(parts) and all(_lacks(part, fact, names_in) for part in parts)
+
+
+def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -> bool:
+    """Whether ``fact`` lacks a detail ``asked`` for: a kind its words do not give, or the words of someone it does
+    not quote. ``names_in`` gives the people, places and bodies a text names (canonical, so "the Russian president"
+    and "Putin" compare equal); a speaker asked about is only checked when it names someone ("what did the article
+    say" asks for no one's words)."""
+    if asked.kinds - given_kinds(fact):
+        return True
+    asked_names = set(names_in(asked.speaker)) if asked.speaker else set()
+    if not asked_names:
+        return False
+    return not asked_names & _speakers(fact, names_in)
+
+
+def _speakers(fact: Fact, names_in: Callable[[str], Iterable[str]]) -> set[str]:
+    """Everyone whose words ``fact`` gives: its citations' speakers and the people its quotes say spoke."""
+    spoken = [citation.speaker for citation in fact.citations]
+    spoken += [match.group(1) for citation in fact.citations for match in _QUOTED_SPEAKER.finditer(citation.quote)]
+    return {name for text in spoken for name in names_in(text)}

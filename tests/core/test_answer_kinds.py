@@ -1,0 +1,105 @@
+"""The kinds of detail a question asks for, and whether a fact gives them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from bot.core.answer_kinds import AnswerKind, Asked, asked_of, given_kinds, lacks_asked
+from bot.core.engine import Engine
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("where is the reporter from", {AnswerKind.PLACE}),
+        ("in which city were the talks held", {AnswerKind.PLACE}),
+        ("when did witkoff arrive", {AnswerKind.TIME}),
+        ("how much is the minerals deal worth", {AnswerKind.QUANTITY}),
+        ("how long is the ceasefire", {AnswerKind.DURATION}),
+        ("what exactly was said in the oval office", {AnswerKind.WORDS}),
+        # Not asking for a place, a time or anyone's words:
+        ("where does russia stand on the ceasefire", set()),
+        ("where does the author work", set()),
+        ("which country's troops would get a breather", set()),
+        ("what did kyiv sign up for when it comes to minerals", set()),
+        ("did putin walk back what his adviser said", set()),
+    ],
+)
+def test_the_kind_asked_for_is_read_from_the_wording(question: str, kinds: set[AnswerKind]) -> None:
+    assert set().union(*(part.kinds for part in asked_of(question))) == kinds
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("what did witkoff say in moscow", "witkoff"),
+        ("what did putin actually say", "putin"),
+        ("did nato respond to the demands", "nato"),
+        ("what did the nato secretary general say", "the nato secretary general"),
+        ("what did putin's senior aide say", "senior aide"),  # Putin is only the possessor
+    ],
+)
+def test_whose_words_are_asked_for(question: str, speaker: str) -> None:
+    assert [part.speaker for part in asked_of(question)] == [speaker]
+
+
+def test_two_questions_in_one_are_read_apart_and_asides_are_not_questions() -> None:
+    assert asked_of("how many days is the truce and did russia say ok?") == (
+        Asked(frozenset({AnswerKind.QUANTITY})),
+        Asked(speaker="russia"),
+    )
+    assert asked_of("did ukraine agree, and when?") == (Asked(), Asked(frozenset({AnswerKind.TIME})))
+    assert asked_of("where is seward from? lol") == (Asked(frozenset({AnswerKind.PLACE})),)
+
+
+def test_the_kinds_a_fact_gives_come_from_its_answer_and_quotes(curated_engine: Engine) -> None:
+    byline = curated_engine.fact("article-author")
+    trip = curated_engine.fact("witkoff-trip")
+    truce = curated_engine.fact("ukraine-agreed")
+    assert byline is not None and trip is not None and truce is not None
+    assert AnswerKind.PLACE not in given_kinds(byline) and AnswerKind.TIME not in given_kinds(byline)
+    assert {AnswerKind.PLACE, AnswerKind.TIME} <= given_kinds(trip)
+    assert {AnswerKind.QUANTITY, AnswerKind.DURATION, AnswerKind.TIME} <= given_kinds(truce)
+
+
+def _names(engine: Engine) -> Callable[[str], set[str]]:
+    return lambda text: set(engine.lexical.tokens(text, correct=True)) & engine.lexicon.names
+
+
+@pytest.mark.parametrize(
+    ("question", "fact_id", "lacking"),
+    [
+        ("where is john seward from", "article-author", True),
+        ("what did witkoff say in moscow", "witkoff-trip", True),
+        ("did nato respond to putin's demands", "putin-demands", True),
+        ("how much is the minerals deal worth", "minerals-deal", True),
+        ("when did witkoff arrive in russia", "witkoff-trip", False),
+        ("what did putin say about the ceasefire", "russia-position", False),
+        # Ushakov is quoted by the narration ("Yuri Ushakov said he told Mike Waltz"), Waltz is not.
+        ("what did ushakov tell waltz", "ushakov-breather", False),
+        ("what did waltz say back to ushakov", "ushakov-breather", True),
+        # Either part of two questions in one may be the one the fact answers.
+        ("how long is the ceasefire and did russia agree", "russia-position", False),
+    ],
+)
+def test_a_fact_lacks_the_detail_it_does_not_give(
+    curated_engine: Engine, question: str, fact_id: str, lacking: bool
+) -> None:
+    fact = curated_engine.fact(fact_id)
+    assert fact is not None
+    assert lacks_asked(asked_of(question), fact, _names(curated_engine)) is lacking
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where is john seward from",
+        "what did witkoff say in moscow",
+        "how long has ushakov worked for putin",
+        "did nato respond to putin's demands",
+    ],
+)
+def test_a_detail_the_article_does_not_give_is_not_answered(curated_engine: Engine, question: str) -> None:
+    assert curated_engine.ask(question).fact is None

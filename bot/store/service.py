@@ -1,38 +1,32 @@
 """FactService: the one API the command line and the Discord bot use to answer, moderate and curate.
 
-Every change is validated first, written with its audit entry and change-log row in one transaction, and only
-then applied to the engine, so the engine never serves what the database does not hold. Changes made by other
-processes on the same database (say, the admin CLI while the bot runs, or other shards) reach the engine from
-the change log: on SQLite before the next answer, on PostgreSQL as they are announced (see :meth:`catch_up`).
+Every change is validated first, written with its audit entry and change-log row in one transaction (what each
+change does and refuses is :mod:`bot.store.moderation`), and only then applied to the engine, so the engine never
+serves what the database does not hold. Changes made by other processes on the same database (say, the admin CLI
+while the bot runs, or other shards) reach the engine from the change log: on SQLite before the next answer, on
+PostgreSQL as they are announced (see :meth:`FactService.catch_up`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import logging
-import re
-from collections.abc import Awaitable, Callable, Mapping
-from datetime import datetime
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-from pydantic import ValidationError
-
 from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
-from bot.core.limits import FACT_ID_PATTERN
-from bot.core.models import Fact, FactDraft, FactError, Provenance, Source, phrasing_key, resolve_fact
-from bot.core.validation import format_validation_error
-from bot.store import records
+from bot.core.models import Fact, FactDraft, Source, phrasing_key
+from bot.store import moderation, records
 from bot.store.asked_log import AskedLog
-from bot.store.backend import Backend, Session
+from bot.store.backend import Backend
 from bot.store.changes import changes_since
 from bot.store.errors import ReadOnlyDatabaseError
 from bot.store.export import facts_toml
-from bot.store.records import FactRecord, now, stamped
+from bot.store.records import FactRecord, now
 from bot.store.sync import SYNC_ACTOR
 from bot.store.terms import (
     AskRecord,
@@ -41,10 +35,8 @@ from bot.store.terms import (
     ModerationError,
     UnansweredQuestion,
     check_actor,
-    fact_slug,
     parse_draft,
     printable,
-    unchanged,
 )
 from bot.store.vectors import Embedder
 
@@ -59,7 +51,6 @@ __all__ = [
 ]
 
 logger = logging.getLogger(__name__)
-_FACT_ID = re.compile(FACT_ID_PATTERN)
 
 
 class FactService:
@@ -166,16 +157,7 @@ class FactService:
 
     async def add_fact(self, draft: FactDraft, actor: str) -> Fact:
         """Store a new moderator fact; its id comes from the question when ``draft.id`` is None."""
-
-        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
-            if draft.id is not None and await records.load_fact_record(session, draft.id) is not None:
-                raise ModerationError([f'The id "{draft.id}" is taken; choose another or leave the id out.'])
-            fact_id = draft.id or await self._free_id(session, draft.question)
-            fact = self._resolve(draft, fact_id, None)
-            return None, FactRecord(stamped(fact, "moderator", None, actor, at), None, actor, at)
-
-        actor = check_actor(actor)
-        return await self._change("created", actor, build)
+        return await self._change("created", actor, moderation.new_fact(draft, self._engine))
 
     async def edit_fact(
         self, fact_id: str, draft: FactDraft, actor: str, *, unless_changed: Fact | None = None
@@ -185,69 +167,23 @@ class FactService:
         Quotes the draft keeps unchanged stay pinned to the place they cite. With ``unless_changed`` (the fact as
         the editor saw it), an edit made meanwhile by anyone is refused rather than silently undone.
         """
-        if draft.id is not None and draft.id != fact_id:
-            raise ModerationError([f'A fact\'s id cannot change ("{fact_id}" to "{draft.id}"); add a new fact.'])
-
-        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
-            before = await self._served(session, fact_id)
-            if unless_changed is not None and before.fact != unless_changed:
-                changed_by = before.fact.provenance.actor or "someone"
-                raise ModerationError(
-                    [f'Fact "{fact_id}" was changed by {changed_by} since you opened it; open it again to edit it.']
-                )
-            fact = self._resolve(draft, fact_id, before.fact)
-            origin = before.fact.provenance
-            return before, dataclasses.replace(before, fact=stamped(fact, origin.origin, origin.file, actor, at))
-
-        actor = check_actor(actor)
-        return await self._change("edited", actor, build)
+        return await self._change("edited", actor, moderation.edited_fact(fact_id, draft, self._engine, unless_changed))
 
     async def remove_fact(self, fact_id: str, actor: str) -> Fact:
         """Stop serving a fact (a soft delete: :meth:`restore_fact` brings it back)."""
-
-        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
-            before = await self._served(session, fact_id)
-            return before, dataclasses.replace(before, removed_by=actor, removed_at=at)
-
-        actor = check_actor(actor)
-        return await self._change("removed", actor, build)
+        return await self._change("removed", actor, moderation.removed_fact(fact_id))
 
     async def restore_fact(self, fact_id: str, actor: str) -> Fact:
         """Serve a removed fact again (refused if another fact took one of its phrasings meanwhile)."""
-
-        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
-            before = await self._stored(session, fact_id)
-            if before.served:
-                raise ModerationError([f'Fact "{fact_id}" is not removed, so there is nothing to restore.'])
-            return before, dataclasses.replace(before, removed_by=None, removed_at=None)
-
-        actor = check_actor(actor)
-        return await self._change("restored", actor, build)
+        return await self._change("restored", actor, moderation.restored_fact(fact_id))
 
     async def add_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
         """Add another phrasing that leads to the fact."""
-        if not alias.strip():
-            raise ModerationError(['alias: give the other phrasing to add (it is blank), e.g. "did moscow agree"'])
-
-        def aliases(fact: Fact) -> list[str]:
-            return [*fact.aliases, alias]
-
-        return await self._change_aliases(fact_id, aliases, "alias_added", actor)
+        return await self._change("alias_added", actor, moderation.alias_added(fact_id, alias))
 
     async def remove_alias(self, fact_id: str, alias: str, actor: str) -> Fact:
         """Remove one alias (matched the way questions are: case, spacing and end punctuation aside)."""
-
-        def aliases(fact: Fact) -> list[str]:
-            key = phrasing_key(alias)
-            if key == phrasing_key(fact.question):
-                raise ModerationError([f'"{alias}" is the question of fact "{fact.id}"; edit the question instead.'])
-            kept = [existing for existing in fact.aliases if phrasing_key(existing) != key]
-            if len(kept) == len(fact.aliases):
-                known = ", ".join(f'"{a}"' for a in fact.aliases) or "none"
-                raise ModerationError([f'Fact "{fact.id}" has no alias "{alias}" (its aliases: {known}).'])
-            return kept
-
-        return await self._change_aliases(fact_id, aliases, "alias_removed", actor)
+        return await self._change("alias_removed", actor, moderation.alias_removed(fact_id, alias))
 
     async def add_source(  # noqa: PLR0917 - the signature the Discord adapter codes against
         self,
@@ -260,23 +196,15 @@ class FactService:
         *,
         labels: Mapping[str, str] | None = None,
     ) -> Source:
-        """Register a plain-text source document that quotes can then cite (control characters, NUL among them,
-        refused by the model: no plain-text document holds one, and no PostgreSQL text column can). ``labels``
-        names the fields in error messages as the person gave them (e.g. ``--title``)."""
+        """Register a plain-text source document that quotes can then cite; ``labels`` names the fields in error
+        messages as the person gave them (e.g. ``--title``)."""
         actor = check_actor(actor)
-        try:
-            source = Source(id=source_id, title=title, outlet=outlet, author=author, text=text)
-        except ValidationError as error:
-            raise ModerationError(format_validation_error(error, labels)) from error
-        if not text.strip():
-            raise ModerationError([f"{(labels or {}).get('text', 'text')}: the source document is blank"])
+        source = moderation.checked_source(source_id, title, outlet, text, author=author, labels=labels)
         await self._refresh()
 
         async def run() -> None:
             async with self._database.write() as session:
-                if await records.load_source(session, source.id) is not None:
-                    raise ModerationError([f'A source "{source.id}" is already registered; choose another id.'])
-                await records.save_source(session, source, "moderator", actor, now(), exists=False)
+                await moderation.save_new_source(session, source, actor)
             await self.catch_up()
 
         await asyncio.shield(run())
@@ -287,12 +215,12 @@ class FactService:
     async def served_fact(self, fact_id: str) -> Fact:
         """A served fact; FactNotFoundError when no fact has the id, ModerationError when it is removed."""
         async with self._database.read() as session:
-            return (await self._served(session, fact_id)).fact
+            return (await moderation.served_record(session, fact_id)).fact
 
     async def get_fact(self, fact_id: str) -> Fact:
         """A stored fact, served or removed; FactNotFoundError when no fact has the id."""
         async with self._database.read() as session:
-            return (await self._stored(session, fact_id)).fact
+            return (await moderation.stored_record(session, fact_id)).fact
 
     async def history(self, fact_id: str | None = None, limit: int = 20) -> list[AuditEntry]:
         """The latest changes, newest first: to one fact, or to any."""
@@ -301,7 +229,7 @@ class FactService:
             if fact_id is None:
                 rows = await session.fetch_all(session.sql.SELECT_AUDIT, (limit,))
             else:
-                await self._stored(session, fact_id)
+                await moderation.stored_record(session, fact_id)
                 rows = await session.fetch_all(session.sql.SELECT_FACT_AUDIT, (fact_id, limit))
         return [
             AuditEntry(
@@ -372,97 +300,25 @@ class FactService:
 
     # -- internals -------------------------------------------------------------------------------------
 
-    async def _change(
-        self,
-        action: str,
-        actor: str,
-        build: Callable[[Session, datetime], Awaitable[tuple[FactRecord | None, FactRecord]]],
-    ) -> Fact:
-        """Write the change ``build`` makes, with its audit entry, then serve it (by catching up with the change
-        log, which brings in any change committed by another process meanwhile too).
+    async def _change(self, action: str, actor: str, change: moderation.FactChange) -> Fact:
+        """Write ``change`` by ``actor``, with its audit entry, then serve it (by catching up with the change log,
+        which brings in any change committed by another process meanwhile too).
 
         Shielded: once started, a change and the engine update after its commit finish even if the caller is
         cancelled, so the engine never falls behind a committed write.
         """
+        actor = check_actor(actor)
         await self._refresh()
 
         async def run() -> Fact:
             async with self._database.write() as session:
-                at = now()
-                before, after = await build(session, at)
-                if before is not None and unchanged(before, after):
-                    raise ModerationError(
-                        [f'That changes nothing: fact "{after.fact.id}" already reads like that, so nothing was saved.']
-                    )
-                if after.served:
-                    clashes = await records.phrasing_clashes(session, after.fact)
-                    if clashes:
-                        raise ModerationError(
-                            [*clashes, "Remove that phrasing from the other fact first, or use another."]
-                        )
-                await records.save_fact(session, after, exists=before is not None)
-                await records.write_audit(session, action, actor, at, before=before, after=after)
+                after = await moderation.write_change(session, action, actor, change)
             await self.catch_up()
             # Its vectors right after, stored so that a restart (or the process beside this one) reads them.
             self._embedder.soon()
             return after.fact
 
         return await asyncio.shield(run())
-
-    async def _change_aliases(
-        self, fact_id: str, aliases: Callable[[Fact], list[str]], action: str, actor: str
-    ) -> Fact:
-        async def build(session: Session, at: datetime) -> tuple[FactRecord | None, FactRecord]:
-            before = await self._served(session, fact_id)
-            fact = before.fact
-            draft = parse_draft({**fact.to_draft().model_dump(), "aliases": aliases(fact)})
-            origin = fact.provenance
-            changed = stamped(fact.model_copy(update={"aliases": draft.aliases}), origin.origin, origin.file, actor, at)
-            return before, dataclasses.replace(before, fact=changed)
-
-        actor = check_actor(actor)
-        return await self._change(action, actor, build)
-
-    def _resolve(self, draft: FactDraft, fact_id: str, current: Fact | None) -> Fact:
-        """``draft`` with its quotes verified in the registered sources (unchanged quotes kept in place)."""
-        sources = self._engine.sources
-        if current is not None:
-            kept = {(c.quote, c.source): c for c in current.citations}
-            pinned = []
-            for citation in draft.citations:
-                stored = kept.get((citation.quote, citation.source))
-                if stored is None or citation.occurrence is not None or stored.source not in sources:
-                    pinned.append(citation)
-                else:
-                    occurrence = records.occurrence_of(stored, sources[stored.source])
-                    pinned.append(citation.model_copy(update={"occurrence": occurrence}))
-            draft = draft.model_copy(update={"citations": tuple(pinned)})
-        try:
-            return resolve_fact(draft, fact_id, sources, Provenance(origin="moderator"))
-        except FactError as error:
-            raise ModerationError(error.problems) from error
-        except ValidationError as error:
-            raise ModerationError(format_validation_error(error)) from error
-
-    async def _free_id(self, session: Session, question: str) -> str:
-        slug = fact_slug(question)
-        candidate, number = slug, 1
-        while await session.fetch_value(session.sql.FACT_EXISTS, (candidate,)) is not None:
-            number += 1
-            candidate = f"{slug}-{number}"
-        return candidate
-
-    async def _stored(self, session: Session, fact_id: str) -> FactRecord:
-        record = None if not _FACT_ID.match(fact_id) else await records.load_fact_record(session, fact_id)
-        if record is None:
-            raise FactNotFoundError(fact_id)
-        return record
-
-    async def _served(self, session: Session, fact_id: str) -> FactRecord:
-        record = await self._stored(session, fact_id)
-        if not record.served:
-            raise ModerationError([f'Fact "{fact_id}" is removed; restore it first.'])
-        return record
 
     def _serve(self, record: FactRecord) -> None:
         if record.served:

@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot.core.lexicon import raw_tokens
 from bot.core.models import Fact
 
-__all__ = ["AnswerKind", "Asked", "asked_of", "given_kinds", "lacks_asked"]
+__all__ = ["AnswerKind", "Asked", "Asking", "asked_of", "given_kinds", "lacks_asked"]
 
 
 class AnswerKind(StrEnum):
@@ -39,6 +40,14 @@ class Asked:
 
     kinds: frozenset[AnswerKind] = frozenset()
     speaker: str = ""  # the subject of "what did X say" (people it names as possessors left out), or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """What a whole question asks for: its words, and what each of its parts asks for (see :func:`asked_of`)."""
+
+    words: tuple[str, ...]
+    parts: tuple[Asked, ...]
 
 
 _SPEECH = r"(?:say|said|tell|told|respond|responded|reply|replied|comment|commented|speak|spoke|discuss|discussed)"
@@ -99,12 +108,13 @@ _QUESTION_WORDS = 3
 _POSSESSOR = re.compile(r"\b\w+['\u2019]s\b")
 
 
-def asked_of(question: str) -> tuple[Asked, ...]:
-    """What each part of ``question`` (lower-cased, mentions removed) asks for: two questions in one ("how long is
-    the truce and did Russia agree") ask for different details, and a fact may answer either part."""
+def asked_of(question: str) -> Asking:
+    """What ``question`` (lower-cased, mentions removed) asks for. Each part is read apart: two questions in one
+    ("how long is the truce and did Russia agree") ask for different details, and a fact may answer either."""
     asked = [(_asked_in(part), part) for part in _PARTS.split(question) if part]
     # A part of one or two words that asks for nothing ("lol", "names pls") is an aside, not a second question.
-    return tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= _QUESTION_WORDS)
+    parts = tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= _QUESTION_WORDS)
+    return Asking(tuple(raw_tokens(question)), parts)
 
 
 def _asked_in(question: str) -> Asked:
@@ -126,10 +136,17 @@ def given_kinds(fact: Fact) -> frozenset[AnswerKind]:
     return frozenset(kind for kind, pattern in _GIVEN.items() if pattern.search(text))
 
 
-def lacks_asked(asked: Iterable[Asked], fact: Fact, names_in: Callable[[str], Iterable[str]]) -> bool:
-    """Whether ``fact`` lacks a detail every part of a question (see :func:`asked_of`) asks for."""
-    parts = list(asked)
-    return bool(parts) and all(_lacks(part, fact, names_in) for part in parts)
+def lacks_asked(asking: Asking, fact: Fact, names_in: Callable[[str], Iterable[str]]) -> bool:
+    """Whether ``fact`` lacks a detail every part of a question asks for. A question worded as one of the fact's
+    own phrasings asks what the fact answers, whatever its quotes hold (a moderator's word for it)."""
+    if not asking.parts or asking.words in _phrasings(fact):
+        return False
+    return all(_lacks(part, fact, names_in) for part in asking.parts)
+
+
+@functools.lru_cache(maxsize=4096)
+def _phrasings(fact: Fact) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(raw_tokens(text)) for text in (fact.question, *fact.aliases))
 
 
 def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -> bool:

@@ -18,11 +18,11 @@ from array import array
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from operator import itemgetter
 
 from rapidfuzz import fuzz
 
 from bot.core.analysis import Analyser
+from bot.core.coverage import Coverage
 from bot.core.decision import Candidate
 from bot.core.lexicon import TEXT_BREAK, Lexicon, raw_tokens, raw_tokens_joined
 from bot.core.models import Fact
@@ -132,9 +132,6 @@ _EPSILON = 1e-9
 _SLOT_MAX = 2**31 - 1
 # Scores are rounded to one decimal before they are compared with a threshold.
 _SCORE_SLACK = 0.1
-# When fewer facts can still reach the shortlist than this share of a token's postings, each is looked up in the
-# postings (a binary search) instead of walking them all.
-_LOOKUP_SHARE = 0.1
 
 
 class LexicalIndex:
@@ -417,11 +414,10 @@ class LexicalIndex:
         scored.sort(key=lambda c: (-c.score, c.fact_id))
         return scored[:limit]
 
-    def _shortlist(self, coverage: dict[int, float]) -> list[tuple[int, float]]:
+    def _shortlist(self, coverage: Coverage) -> list[tuple[int, float]]:
         """The facts to score phrasing by phrasing, by coverage, best first: the best ``_SHORTLIST``, and those tied
         with the last of them, up to ``_SHORTLIST_MOST`` in all (questions of common words often tie hundreds)."""
-        # nlargest is sorted(..., reverse=True)[:n], ties kept in order, without sorting every candidate.
-        longer = heapq.nlargest(_SHORTLIST_MOST, coverage.items(), key=itemgetter(1))
+        longer = coverage.best(_SHORTLIST_MOST)  # ties in the order the facts were first covered
         if len(longer) <= _SHORTLIST:
             return longer
         cut = longer[_SHORTLIST - 1][1]
@@ -445,15 +441,14 @@ class LexicalIndex:
             best = max(best, _blend(f_score, recall, fuzz.ratio(query.text, key) / 100.0))
         return best
 
-    def _coverage(self, query: Query, floor: float) -> dict[int, float]:
+    def _coverage(self, query: Query, floor: float) -> Coverage:
         """For each fact (by slot) that may make the shortlist: the weight of the question it covers, by credit.
 
         Tokens are taken rarest first. Once the shortlist is full, a fact whose coverage plus everything the
         remaining tokens could add stays below the shortlist's lowest cannot enter it, so only facts that still
-        can are updated: very common tokens then cost a lookup per contender instead of a walk of their postings.
-        The shortlist comes out exactly as if every posting had been added. Nor does a token bring in new facts
-        when all it and the rarer ones after it could give them scores under ``floor`` ("say" in "what did
-        Macron say about tariffs" names thousands of facts, none of which could be offered).
+        can are updated. The shortlist comes out exactly as if every posting had been added. Nor does a token bring
+        in new facts when all it and the rarer ones after it could give them scores under ``floor`` ("say" in "what
+        did Macron say about tariffs" names thousands of facts, none of which could be offered).
         """
         weights = query.weights
         order = sorted(weights, key=self._frequency)  # ties stay alphabetical
@@ -464,23 +459,21 @@ class LexicalIndex:
             for token in order[position:]:
                 total += weights[token]
             reach.append(total)
-        covered: dict[int, float] = {}
+        covered = Coverage(len(self._facts))
         for position, token in enumerate(order):
             postings = self._postings.get(token)
             if postings is None:
                 continue
             weight = weights[token]
-            lowest = heapq.nlargest(_SHORTLIST, covered.values())[-1] if len(covered) >= _SHORTLIST else -1.0
+            lowest = covered.nth_highest(_SHORTLIST) if len(covered) >= _SHORTLIST else -1.0
             hopeless = _best_possible(reach[position] / query.weight) < floor - _SCORE_SLACK
             if hopeless or reach[position] < lowest - _EPSILON:
-                contenders = [slot for slot, value in covered.items() if value + reach[position] >= lowest - _EPSILON]
+                contenders = covered.contenders(reach[position], lowest - _EPSILON)
                 for credit, slots in zip(_CREDITS, postings, strict=True):
-                    _add_to_contenders(covered, contenders, slots, weight * credit)
+                    covered.add_to_contenders(contenders, slots, weight * credit)
                 continue
             for credit, slots in zip(_CREDITS, postings, strict=True):
-                value = weight * credit
-                for slot in slots:
-                    covered[slot] = covered.get(slot, 0.0) + value
+                covered.add(slots, weight * credit)
         return covered
 
     def phrasing_score(self, query: Query, key: str) -> float:
@@ -533,17 +526,3 @@ def _best_possible(recall: float) -> float:
 def _f_score(precision: float, recall: float) -> float:
     """The F-beta score of ``precision`` and ``recall``, recall weighing more (beta = 2)."""
     return (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
-
-
-def _add_to_contenders(covered: dict[int, float], contenders: list[int], slots: array[int], value: float) -> None:
-    """Add ``value`` to each contender found in ``slots`` (sorted): by binary search when contenders are few."""
-    if len(contenders) < _LOOKUP_SHARE * len(slots):
-        for slot in contenders:
-            at = bisect_left(slots, slot)
-            if at < len(slots) and slots[at] == slot:
-                covered[slot] += value
-    else:
-        wanted = set(contenders)
-        for slot in slots:
-            if slot in wanted:
-                covered[slot] += value

@@ -6,10 +6,8 @@ phrasing scored): the fast paths must agree with them on any text, not only on t
 
 from __future__ import annotations
 
-import heapq
 import re
 import unicodedata
-from operator import itemgetter
 
 import pytest
 from hypothesis import given, settings
@@ -95,7 +93,7 @@ def _plain_rank(matcher: LexicalIndex, question: str, limit: int) -> list[Candid
     coverage = matcher._coverage(query, 0.0)
     entities = query.tokens & matcher._lexicon.entities
     scored = []
-    for slot, covered in heapq.nlargest(60, coverage.items(), key=itemgetter(1)):
+    for slot, covered in coverage.best(60):
         indexed = matcher._facts[slot]
         assert indexed is not None
         phrasings = indexed.keys.split("|") if indexed.keys else []

@@ -10,30 +10,37 @@ from bot.core.engine import Engine
 from bot.core.evaluation import EvalCase, comparable, evaluate, load_cases
 from bot.settings import PROJECT_ROOT
 
-# Each set with the accuracy it must keep and the share of out-of-scope questions it may answer. The blind and
-# discord sets were written from the article alone by people who had not seen the facts (see docs/quality.md);
-# eval/discord_final.jsonl is kept out of the tests and the fit, to measure the result once.
+# Each set with the accuracy it must keep, the share of out-of-scope questions it may answer and the share of its
+# in-scope questions that must be answered right or offered their fact among the suggestions: each a little under
+# the figure docs/quality.md reports, so a change that loses ground on any set fails here. The blind and discord sets
+# were written from the article alone by people who had not seen the facts.
 QUESTION_SETS = [
-    (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.95, 1 / 12),
-    (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.88, 1 / 12),
-    (PROJECT_ROOT / "eval" / "blind.jsonl", 0.85, 0.05),
-    (PROJECT_ROOT / "eval" / "blind2.jsonl", 0.68, 0.10),
-    (PROJECT_ROOT / "eval" / "discord_a.jsonl", 0.55, 0.05),
-    (PROJECT_ROOT / "eval" / "discord_b.jsonl", 0.62, 0.03),
+    (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.95, 1 / 12, 0.95),
+    (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.88, 1 / 12, 0.95),
+    (PROJECT_ROOT / "eval" / "blind.jsonl", 0.85, 0.05, 0.95),
+    (PROJECT_ROOT / "eval" / "blind2.jsonl", 0.68, 0.10, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_a.jsonl", 0.60, 0.03, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_b.jsonl", 0.62, 0.03, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_final.jsonl", 0.62, 0.03, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_d.jsonl", 0.65, 0.05, 0.95),
+    # Not fitted on: discord_e measured the last change, discord_f was that round's untouched set.
+    (PROJECT_ROOT / "eval" / "discord_e.jsonl", 0.52, 0.03, 0.92),
+    (PROJECT_ROOT / "eval" / "discord_f.jsonl", 0.57, 0.05, 0.93),
 ]
-# Share of in-scope questions of the discord sets answered right or offered their fact among the suggestions.
-OFFERED_FLOOR = 0.96
 
 
-@pytest.mark.parametrize(("path", "accuracy", "false_rate"), QUESTION_SETS, ids=lambda v: getattr(v, "name", ""))
-def test_question_set_accuracy(curated_engine: Engine, path: Path, accuracy: float, false_rate: float) -> None:
+@pytest.mark.parametrize(
+    ("path", "accuracy", "false_rate", "offered"), QUESTION_SETS, ids=lambda v: getattr(v, "name", "")
+)
+def test_question_set_accuracy(
+    curated_engine: Engine, path: Path, accuracy: float, false_rate: float, offered: float
+) -> None:
     if not path.exists():
         pytest.skip(f"{path} is not present")
     report = evaluate(load_cases(path), curated_engine)
     assert report.accuracy >= accuracy, report.summary()
     assert report.false_answer_rate <= false_rate, report.summary()
-    if path.name.startswith("discord_"):
-        assert report.answered_or_offered >= OFFERED_FLOOR, report.summary()
+    assert report.answered_or_offered >= offered, report.summary()
 
 
 def test_gold_comparison_folds_typography() -> None:

@@ -10,7 +10,9 @@ budget at 100,000 facts, and no approximate index is needed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,6 +44,11 @@ VECTORS_PER_FACT = 4
 _LEVELS = 127  # int8 codes span -127..127, symmetric around 0
 _INITIAL_ROWS = 64
 _FREED = -2.0  # the similarity a freed row is given: below any cosine
+# A scan of this many rows or more is split over the cores the process may use (at most _SCAN_THREADS_MOST): it is
+# bound by memory speed, and two cores read 400,000 rows in half the time (12 ms to 6 ms on the target machine);
+# under it, starting threads costs more than it saves.
+_PARALLEL_ROWS = 65_536
+_SCAN_THREADS_MOST = 4
 
 
 class TextKind(StrEnum):
@@ -318,7 +325,8 @@ class SemanticIndex:
     def _similarities(self, query: Quantized) -> npt.NDArray[np.float64]:
         """Every row's cosine similarity to the query (below -1 for a freed row, so it never ranks)."""
         codes = self._codes[: self._size]
-        dots = simsimd.cdist(query.codes, codes, metric="dot", dtype="int8", threads=1)
+        threads = _scan_threads() if self._size >= _PARALLEL_ROWS else 1
+        dots = simsimd.cdist(query.codes, codes, metric="dot", dtype="int8", threads=threads)
         similarity: npt.NDArray[np.float64] = np.asarray(dots, dtype=np.float64)[0]
         # In place, in float64 as simsimd gives the dot products: one array of a float per row, not four.
         similarity *= self._scales[: self._size]
@@ -336,3 +344,11 @@ class SemanticIndex:
         by_kind = [scores[kinds == number] for number in range(len(_KINDS))]
         phrasing, evidence = (float(s.max()) if len(s) else None for s in by_kind)
         return SemanticMatch(self._fact_ids[slot], float(scores[best]), _KINDS[int(kinds[best])], phrasing, evidence)
+
+
+@functools.cache
+def _scan_threads() -> int:
+    """How many threads a large scan uses: the cores this process may run on, at most _SCAN_THREADS_MOST."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux: the cores this process is allowed
+    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    return max(1, min(cores, _SCAN_THREADS_MOST))

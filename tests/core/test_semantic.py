@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bot.core.embedding import Vectors, default_encoder
+from bot.core import semantic
+from bot.core.embedding import DIMENSION, Vectors, default_encoder
 from bot.core.engine import Engine
 from bot.core.models import Fact
 from bot.core.semantic import (
@@ -118,3 +119,19 @@ def test_removing_most_facts_compacts_the_index_and_keeps_every_answer(
     assert [m.fact_id for m in found] == [fact_id for fact_id, _ in _exact(kept, question, vectors)][:3]
     assert index.search(default_encoder().encode([question])[0], 0) == []
     assert SemanticIndex().search(np.zeros(384, np.float32), 3) == []
+
+
+def test_a_scan_split_over_threads_finds_exactly_what_one_thread_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    rows = rng.standard_normal((3000, DIMENSION)).astype(np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    index = SemanticIndex()
+    index.put_many([f"f{n}" for n in range(1000)], [3] * 1000, [TextKind.PHRASING] * 3000, quantize(rows))
+    question = rows[1234] + 0.1 * rng.standard_normal(DIMENSION).astype(np.float32)
+    question /= np.linalg.norm(question)
+    found = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(semantic, "_PARALLEL_ROWS", 1 if threads > 1 else 10**9)
+        monkeypatch.setattr(semantic, "_scan_threads", lambda threads=threads: threads)
+        found[threads] = index.search(question, 10)
+    assert found[1] == found[2] and found[1][0].fact_id == "f411"

@@ -6,8 +6,9 @@ Witkoff say in Moscow" against a fact that quotes nobody. Both rankings score su
 question about the fact, so the decision is told, per candidate fact, whether the asked kind is missing from it.
 
 The kinds are read from the question's wording (``where``, ``when``, ``how much``, ``how long``, ``what did X
-say``) and looked for in the fact's quotes and speakers, never in its phrasings: a phrasing that asks
-"when did it happen" does not make a fact give a time.
+say``) and looked for in the fact's quotes and speakers, not in its phrasings: an alias that asks "when did it
+happen" does not make a fact give a time. Only a question worded exactly as one of its phrasings is taken at the
+fact's word.
 """
 
 from __future__ import annotations

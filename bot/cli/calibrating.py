@@ -15,7 +15,8 @@ from bot.settings import PROJECT_ROOT
 __all__ = ["TRAINING_SETS", "register"]
 
 # The sets the decision is fitted on. A set that measures a change is kept out until it has been reported: not yet
-# eval/discord_e.jsonl (it measured the asked-detail evidence) and eval/discord_f.jsonl (that round's untouched set).
+# eval/discord_e.jsonl (it measured the asked-detail evidence), eval/discord_f.jsonl and eval/discord_g.jsonl (scored
+# once at the end of that round); never eval/untouched/.
 TRAINING_SETS = (
     PROJECT_ROOT / "eval" / "discord_a.jsonl",
     PROJECT_ROOT / "eval" / "discord_b.jsonl",

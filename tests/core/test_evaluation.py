@@ -23,9 +23,10 @@ QUESTION_SETS = [
     (PROJECT_ROOT / "eval" / "discord_b.jsonl", 0.62, 0.03, 0.96),
     (PROJECT_ROOT / "eval" / "discord_final.jsonl", 0.62, 0.03, 0.96),
     (PROJECT_ROOT / "eval" / "discord_d.jsonl", 0.65, 0.05, 0.95),
-    # Not fitted on: discord_e measured the last change, discord_f was that round's untouched set.
+    # Not fitted on: discord_e measured the last change; discord_f and discord_g were scored once at its end.
     (PROJECT_ROOT / "eval" / "discord_e.jsonl", 0.52, 0.03, 0.92),
     (PROJECT_ROOT / "eval" / "discord_f.jsonl", 0.57, 0.05, 0.93),
+    (PROJECT_ROOT / "eval" / "discord_g.jsonl", 0.45, 0.05, 0.92),
 ]
 
 

@@ -65,3 +65,22 @@ def test_a_malformed_line_is_named(tmp_path: Path) -> None:
     path.write_text('{"q": "ok", "abstain": true}\n{"q": "both", "gold": ["x"], "abstain": true}\n')
     with pytest.raises(ValueError, match=r"set\.jsonl:2"):
         load_cases(path)
+
+
+def test_every_shipped_question_set_is_valid_and_its_gold_is_in_the_article(article_text: str) -> None:
+    # Read, never scored: this covers eval/untouched/ too. Every problem of every set is reported at once.
+    article = comparable(article_text)
+    problems = []
+    for path in sorted((PROJECT_ROOT / "eval").rglob("*.jsonl")):
+        try:
+            cases = load_cases(path)
+        except ValueError as error:
+            problems.append(str(error))
+            continue
+        problems += [
+            f"{path.name}: {case.q!r}: gold phrase {phrase!r} is not in the article"
+            for case in cases
+            for phrase in case.gold
+            if comparable(phrase) not in article
+        ]
+    assert not problems, "\n".join(problems)

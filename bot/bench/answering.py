@@ -20,7 +20,8 @@ from bot.bench.stats import Latency
 from bot.bench.synthetic import BenchQuestion, QuestionKind
 from bot.core.decision import MatchStatus
 from bot.core.engine import Engine
-from bot.core.lexical import LexicalIndex, Query
+from bot.core.lexical import LexicalIndex
+from bot.core.lexical_scoring import Query
 
 __all__ = ["AnsweringFigures", "BruteForce", "measure_answering"]
 

@@ -24,7 +24,8 @@ from bot.core.decision import (
     load_calibration,
 )
 from bot.core.embedding import DIMENSION, Encoder, Vectors, default_encoder
-from bot.core.lexical import IndexState, LexicalIndex
+from bot.core.lexical import LexicalIndex
+from bot.core.lexical_state import IndexState
 from bot.core.lexicon import Lexicon, load_lexicon, raw_tokens
 from bot.core.limits import ASK_MAX
 from bot.core.models import Fact, Source

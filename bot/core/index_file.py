@@ -21,10 +21,11 @@ from pathlib import Path
 from bot.core import analysis as analysis_module
 from bot.core import cache_file as cache_file_module
 from bot.core import lexical as lexical_module
+from bot.core import lexical_state as lexical_state_module
 from bot.core import lexicon as lexicon_module
 from bot.core import text as text_module
 from bot.core.cache_file import CacheFileError, read_header, seal, section_sizes, verify
-from bot.core.lexical import IndexState, indexed_texts
+from bot.core.lexical_state import IndexState, indexed_texts
 from bot.core.lexicon import Lexicon
 from bot.core.models import Fact
 
@@ -52,11 +53,19 @@ _CONTENT_BATCH = 4096  # facts whose texts are joined and hashed in one update
 
 @functools.cache
 def _code_digest() -> bytes:
-    """The code and runtime indexing depends on: the normaliser, lexicon, analysis and lexical index sources, this
-    format and its container, the Unicode tables folding uses, and the machine's integer layout. Computed once per
-    process."""
+    """The code and runtime indexing depends on: the normaliser, lexicon, analysis, lexical index and index state
+    sources, this format and its container, the Unicode tables folding uses, and the machine's integer layout.
+    Computed once per process. (Scoring, bot.core.lexical_scoring, is left out: it reads an index, never builds one.)"""
     digest = hashlib.blake2b(digest_size=16)
-    modules = (text_module, lexicon_module, analysis_module, lexical_module, cache_file_module, sys.modules[__name__])
+    modules = (
+        text_module,
+        lexicon_module,
+        analysis_module,
+        lexical_module,
+        lexical_state_module,
+        cache_file_module,
+        sys.modules[__name__],
+    )
     for module in modules:
         digest.update(Path(str(module.__file__)).read_bytes())
     runtime = (_FORMAT, sys.version, unicodedata.unidata_version, sys.byteorder, array(_ARRAY_TYPE).itemsize)
@@ -65,7 +74,7 @@ def _code_digest() -> bytes:
 
 
 def content_digest(facts: Iterable[Fact]) -> bytes:
-    """A digest of every indexed text of ``facts``, in order (see :func:`bot.core.lexical.indexed_texts`)."""
+    """A digest of every indexed text of ``facts``, in order (see :func:`bot.core.lexical_state.indexed_texts`)."""
     digest = hashlib.blake2b(digest_size=32)
     batch: list[str] = []
     for fact in facts:

@@ -7,116 +7,42 @@ covers (its phrasings count fully, its main quote and answer less). The best can
 phrasing by phrasing: a rarity-weighted overlap (recall of the question, precision of the phrasing) blended
 with rapidfuzz similarity of the token strings. Words the base has never seen count against a match, a
 person the fact never mentions lowers it, and a name the article never mentions refuses it.
+
+This module holds the index and the search; the scores are :mod:`bot.core.lexical_scoring`'s, and what is kept
+per fact (and saved in the index file) is :mod:`bot.core.lexical_state`'s.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import heapq
-import math
 from array import array
 from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
+from bot.core import lexical_scoring
 from bot.core.analysis import Analyser
 from bot.core.coverage import Coverage
 from bot.core.decision import Candidate
+from bot.core.lexical_scoring import Query, RarityWeights, best_possible, fact_score, facts_holding
+from bot.core.lexical_state import (
+    PHRASING_SEPARATOR,
+    IndexedFact,
+    IndexState,
+    further_texts,
+    own_texts,
+)
 from bot.core.lexicon import TEXT_BREAK, Lexicon, raw_tokens, raw_tokens_joined
 from bot.core.models import Fact
 
-__all__ = ["SUGGEST_FLOOR", "IndexState", "LexicalIndex", "Query", "indexed_texts"]
+__all__ = ["SUGGEST_FLOOR", "LexicalIndex"]
 
 # Below this score (0-100) a fact is not close enough to a question to offer it while it is typed.
 SUGGEST_FLOOR = 30.0
 
 
-@dataclass(frozen=True, slots=True)
-class Query:
-    """A question prepared for scoring: its distinct canonical tokens, their rarity weights and sorted text."""
-
-    tokens: set[str]
-    weights: dict[str, float]  # in alphabetical order of the tokens: sums are taken in that order
-    weight: float  # the weights summed: the whole question
-    text: str  # the tokens sorted and joined, as rapidfuzz's token_sort_ratio would arrange them
-    unknown: float = 0.0  # the share of the question's weight in words no fact holds (dropped when known only)
-
-
-@dataclass(frozen=True, slots=True)
-class IndexState:
-    """What indexing a list of facts computed, apart from the facts themselves: enough to rebuild the same
-    :class:`LexicalIndex` without analysing their texts again (see :meth:`LexicalIndex.state`)."""
-
-    fact_ids: list[str]  # in slot order: the order the facts were added
-    keys: list[str]  # per fact, its phrasing keys joined (see _IndexedFact)
-    mentions: list[tuple[str, ...]]  # per fact, the lexicon's entities it names
-    postings: dict[str, tuple[array[int], ...]]  # token -> slots, one sorted array per evidence credit
-    word_frequency: dict[str, int]  # raw words of the facts' texts -> how often they occur
-    first_slot: int = 0  # the slot of the first fact: the postings number the facts from it
-
-    def moved_to(self, first_slot: int) -> IndexState:
-        """The same state with the facts numbered from ``first_slot``: as a part of an index built in parts
-        holds them (see :meth:`LexicalIndex.absorb`)."""
-        for first in (self.first_slot, first_slot):  # both numberings must fit the postings' arrays
-            if not 0 <= first <= _SLOT_MAX - len(self.fact_ids):
-                raise ValueError(f"facts cannot be numbered from slot {first}")
-        offset = first_slot - self.first_slot
-        postings = {
-            token: tuple(array("i", map(offset.__add__, slots)) for slots in lists)
-            for token, lists in self.postings.items()
-        }
-        return dataclasses.replace(self, postings=postings, first_slot=first_slot)
-
-
-def indexed_texts(fact: Fact) -> tuple[str, ...]:
-    """Every text of ``fact`` that indexing reads: its phrasings, answer, main quote and speaker, then the quote and
-    speaker of each further citation. A fact with the same texts is indexed the same way."""
-    return (*_own_texts(fact), *_further_texts(fact))
-
-
-def _own_texts(fact: Fact) -> tuple[str, ...]:
-    """The texts a fact is matched on: its phrasings (question first), answer, main quote and its speaker."""
-    main = fact.citations[0]
-    return (fact.question, *fact.aliases, fact.answer, main.quote, main.speaker)
-
-
-def _further_texts(fact: Fact) -> tuple[str, ...]:
-    """The quotes and speakers of a fact's further citations: read only for the people and places they name."""
-    if len(fact.citations) == 1:  # most facts: no generator to run
-        return ()
-    return tuple(text for citation in fact.citations[1:] for text in (citation.quote, citation.speaker))
-
-
-@dataclass(slots=True)  # not frozen: a plain __init__ is cheaper, and it is private to the matcher
-class _IndexedFact:
-    fact_id: str
-    # Each phrasing's canonical tokens sorted and joined by spaces (repeats kept, as token_sort_ratio sees them),
-    # the phrasings joined by "|": one string per fact instead of a set and a string per phrasing.
-    keys: str
-    mentions: tuple[str, ...]  # the lexicon's entities named anywhere in the fact, all citations included
-    # The fact itself, by reference: removing it derives its postings and words from its own texts again (see
-    # _own_texts) instead of storing them (a tuple of them per fact was 11 MB at 100,000 facts).
-    fact: Fact
-
-    @property
-    def texts(self) -> tuple[str, ...]:
-        """The fact's own texts: phrasings, answer, main quote and its speaker."""
-        return _own_texts(self.fact)
-
-
-_PHRASING_SEPARATOR = "|"  # never part of a token, which is letters, digits and "_"
 # Evidence credits: 1.0 for a token in a phrasing of the question, less when it occurs only in the main quote
 # or the answer (evidence for the fact, not a way of asking for it). Postings are kept per credit.
 _CREDITS = (1.0, 0.75, 0.68)
-# A question covered only piecemeal (words spread over several phrasings, quote and answer) is worth this
-# share of one covered by a single phrasing.
-_SPREAD_SHARE = 0.65
-# Recall of the question counts four times as much as precision of the phrasing (F-beta with beta = 2).
-_BETA_SQUARED = 4.0
-# Share of a phrasing's score from rapidfuzz similarity of the token strings (word order, partial words).
-_FUZZY_SHARE = 0.25
 # Each person or place the question names but the fact never mentions multiplies its score by this.
 _ENTITY_PENALTY = 0.6
 # Only the facts covering most of the question are scored phrasing by phrasing: this many, and those tied with
@@ -128,8 +54,6 @@ _SHORTLIST_MOST = 120
 _ROUNDING_MARGIN = 1.0 + 1e-9
 # Slack for float rounding when ruling out that a fact can still reach the shortlist.
 _EPSILON = 1e-9
-# The highest slot an array("i") of postings can hold.
-_SLOT_MAX = 2**31 - 1
 # Scores are rounded to one decimal before they are compared with a threshold.
 _SCORE_SLACK = 0.1
 
@@ -145,10 +69,10 @@ class LexicalIndex:
         self._lexicon = lexicon
         self.analyser = Analyser(lexicon)
         self._slots: dict[str, int] = {}  # fact id -> slot, in the order facts were (last) added
-        self._facts: list[_IndexedFact | None] = []  # by slot
+        self._facts: list[IndexedFact | None] = []  # by slot
         self._free_slots: list[int] = []
         self._postings: dict[str, tuple[array[int], ...]] = {}  # token -> slots, one array per credit
-        self._weights: dict[str, float] = {}  # rarity weights of indexed tokens, valid until the index changes
+        self._weights = RarityWeights(self._slots, self._postings)  # valid until the index changes
 
     # -- building -----------------------------------------------------------------------------------------
 
@@ -192,14 +116,14 @@ class LexicalIndex:
         """Index ``fact``, replacing any earlier version with the same id."""
         if fact.id in self._slots:
             self.remove(fact.id)
-        texts = _own_texts(fact)
+        texts = own_texts(fact)
         evidence, keys, words = self._analyse(texts)
         entities = self._lexicon.entities
         named = entities.intersection(evidence)
         if len(fact.citations) > 1:
-            named |= entities.intersection(self.tokens(" ".join(_further_texts(fact))))
+            named |= entities.intersection(self.tokens(" ".join(further_texts(fact))))
         mentions = tuple(sorted(named))
-        indexed = _IndexedFact(fact.id, _PHRASING_SEPARATOR.join(keys), mentions, fact)
+        indexed = IndexedFact(fact.id, PHRASING_SEPARATOR.join(keys), mentions, fact)
         postings_of = self._postings
         if self._free_slots:
             slot = self._free_slots.pop()
@@ -278,7 +202,7 @@ class LexicalIndex:
         if state.first_slot != first:  # before anything changes: it may refuse
             state = state.moved_to(first)
         self._facts += [
-            _IndexedFact(fact.id, keys, mentions, fact)
+            IndexedFact(fact.id, keys, mentions, fact)
             for fact, keys, mentions in zip(facts, state.keys, state.mentions, strict=True)
         ]
         self._slots.update((fact.id, slot) for slot, fact in enumerate(facts, start=first))
@@ -291,7 +215,7 @@ class LexicalIndex:
         self.analyser.add_word_counts(state.word_frequency)
         self._weights.clear()
 
-    def _indexed(self) -> Iterator[_IndexedFact]:
+    def _indexed(self) -> Iterator[IndexedFact]:
         """The indexed facts in the order they were (last) added."""
         for slot in self._slots.values():
             indexed = self._facts[slot]
@@ -322,7 +246,7 @@ class LexicalIndex:
         chosen = self._indexed() if fact_id is None else [] if slot is None else [self._facts[slot]]
         for indexed in chosen:
             if indexed and indexed.keys:
-                for key in indexed.keys.split(_PHRASING_SEPARATOR):
+                for key in indexed.keys.split(PHRASING_SEPARATOR):
                     yield indexed.fact_id, key
 
     def __len__(self) -> int:
@@ -341,16 +265,7 @@ class LexicalIndex:
 
     def _frequency(self, token: str) -> int:
         """How many facts hold ``token``."""
-        return sum(len(slots) for slots in self._postings.get(token, ()))
-
-    def _weight(self, token: str) -> float:
-        """Rarity weight: a token in few facts says more than one in many; unknown tokens weigh most."""
-        weight = self._weights.get(token)
-        if weight is None:
-            weight = math.log((len(self._slots) + 1) / (self._frequency(token) + 0.5)) + 1.0
-            if token in self._postings:  # only indexed tokens are kept: questions bring endless unknown ones
-                self._weights[token] = weight
-        return weight
+        return facts_holding(self._postings, token)
 
     def prepare(self, question: str, known_only: bool = False) -> Query | None:
         """``question`` normalised (typos corrected) and weighed for scoring; None when it has no content.
@@ -364,7 +279,7 @@ class LexicalIndex:
             return None
         # In alphabetical order, so every sum over the weights is taken in the same order in every process (a
         # set's order follows string hashes, which differ from process to process).
-        weights = {token: self._weight(token) for token in tokens}
+        weights = {token: self._weights[token] for token in tokens}
         total = sum(weights.values())
         known = {token: weight for token, weight in weights.items() if token in self._postings}
         unknown = 1.0 - sum(known.values()) / total
@@ -399,11 +314,11 @@ class LexicalIndex:
         for slot, covered in self._shortlist(coverage):
             # Facts come by coverage, best first, so once one cannot beat the `limit` best so far (with its words
             # in one phrasing, nothing else, and no penalty), none after it can: they would not be returned.
-            if len(kept) >= limit > 0 and round(_best_possible(covered / query.weight * _ROUNDING_MARGIN), 1) < kept[0]:
+            if len(kept) >= limit > 0 and round(best_possible(covered / query.weight * _ROUNDING_MARGIN), 1) < kept[0]:
                 break
             indexed = self._facts[slot]
             assert indexed is not None
-            score = self._fact_score(query, indexed.keys, covered)
+            score = fact_score(query, indexed.keys, covered, self._weights)
             score *= _ENTITY_PENALTY ** len(entities.difference(indexed.mentions))
             candidate = Candidate(indexed.fact_id, round(score, 1))
             scored.append(candidate)
@@ -422,24 +337,6 @@ class LexicalIndex:
             return longer
         cut = longer[_SHORTLIST - 1][1]
         return longer[:_SHORTLIST] + [item for item in longer[_SHORTLIST:] if item[1] == cut]
-
-    def _fact_score(self, query: Query, keys: str, covered: float) -> float:
-        """A fact's score before the entity penalty: its spread coverage or its best phrasing (as
-        :meth:`phrasing_score` scores it), whichever is higher. A phrasing whose score could not beat the best so
-        far even with identical token strings is not compared character by character."""
-        best = 100.0 * _SPREAD_SHARE * covered / query.weight
-        if not keys:
-            return best
-        asked = query.weights.keys()
-        for key in keys.split(_PHRASING_SEPARATOR):
-            tokens = key.split()
-            if asked.isdisjoint(tokens):
-                continue
-            recall, f_score = self._overlap(query, tokens)
-            if _blend(f_score, recall, 1.0) <= best:  # similarity is at most 1
-                continue
-            best = max(best, _blend(f_score, recall, fuzz.ratio(query.text, key) / 100.0))
-        return best
 
     def _coverage(self, query: Query, floor: float) -> Coverage:
         """For each fact (by slot) that may make the shortlist: the weight of the question it covers, by credit.
@@ -466,7 +363,7 @@ class LexicalIndex:
                 continue
             weight = weights[token]
             lowest = covered.nth_highest(_SHORTLIST) if len(covered) >= _SHORTLIST else -1.0
-            hopeless = _best_possible(reach[position] / query.weight) < floor - _SCORE_SLACK
+            hopeless = best_possible(reach[position] / query.weight) < floor - _SCORE_SLACK
             if hopeless or reach[position] < lowest - _EPSILON:
                 contenders = covered.contenders(reach[position], lowest - _EPSILON)
                 for credit, slots in zip(_CREDITS, postings, strict=True):
@@ -477,52 +374,6 @@ class LexicalIndex:
         return covered
 
     def phrasing_score(self, query: Query, key: str) -> float:
-        """How well one phrasing (its key from :meth:`phrasings`) asks ``query``, 0-100.
-
-        A rarity-weighted overlap, recall of the question and precision of the phrasing, blended with rapidfuzz
-        similarity of the token strings (both sorted, so ``fuzz.ratio`` here is ``fuzz.token_sort_ratio``).
-        """
-        tokens = key.split()
-        if query.weights.keys().isdisjoint(tokens):
-            return 0.0
-        recall, f_score = self._overlap(query, tokens)
-        return _blend(f_score, recall, fuzz.ratio(query.text, key) / 100.0)
-
-    def _overlap(self, query: Query, tokens: list[str]) -> tuple[float, float]:
-        """Recall of the question and the F-score of recall and precision, both weighted by rarity, of a phrasing
-        with these sorted ``tokens``, one of them at least in the question."""
-        weights = query.weights
-        known = self._weights
-        shared = 0.0
-        total = 0.0
-        previous = ""
-        for token in tokens:
-            if token == previous:  # the key is sorted, so a repeated token follows itself
-                continue
-            previous = token
-            weight = weights.get(token)  # never 0.0: a weight is above 1
-            if weight is not None:
-                shared += weight
-            else:
-                weight = known.get(token) or self._weight(token)
-            total += weight
-        recall = shared / query.weight
-        precision = shared / total
-        return recall, _f_score(precision, recall)
-
-
-def _blend(f_score: float, recall: float, similarity: float) -> float:
-    """A phrasing's score, 0-100: its word overlap, refined by the similarity of the token strings. Similarity
-    counts in proportion to recall, so it only refines a match the words already make."""
-    return 100.0 * ((1 - _FUZZY_SHARE) * f_score + _FUZZY_SHARE * similarity * recall)
-
-
-def _best_possible(recall: float) -> float:
-    """The highest score a fact can get when the query tokens it holds weigh ``recall`` of the question: its
-    spread coverage, or a phrasing with those tokens and nothing else (precision 1, identical token strings)."""
-    return max(100.0 * _SPREAD_SHARE * recall, _blend(_f_score(1.0, recall), recall, 1.0))
-
-
-def _f_score(precision: float, recall: float) -> float:
-    """The F-beta score of ``precision`` and ``recall``, recall weighing more (beta = 2)."""
-    return (1 + _BETA_SQUARED) * precision * recall / (_BETA_SQUARED * precision + recall)
+        """How well one phrasing (its key from :meth:`phrasings`) asks ``query``, 0-100 (see
+        :func:`bot.core.lexical_scoring.phrasing_score`)."""
+        return lexical_scoring.phrasing_score(query, key, self._weights)

@@ -28,7 +28,7 @@ from bot.core.index_file import (
     index_key,
     note_of,
 )
-from bot.core.lexical import IndexState
+from bot.core.lexical_state import IndexState
 from bot.core.lexicon import Lexicon
 from bot.core.models import Fact, Source
 

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import bot.core.lexical as matching
+import bot.core.lexical_scoring as scoring
 from bot.bench.synthetic import generate
 from bot.core.decision import Candidate
 from bot.core.lexical import LexicalIndex
@@ -98,7 +99,7 @@ def _plain_rank(matcher: LexicalIndex, question: str, limit: int) -> list[Candid
         assert indexed is not None
         phrasings = indexed.keys.split("|") if indexed.keys else []
         best = max((matcher.phrasing_score(query, key) for key in phrasings), default=0.0)
-        score = max(100.0 * matching._SPREAD_SHARE * covered / query.weight, best)
+        score = max(100.0 * scoring._SPREAD_SHARE * covered / query.weight, best)
         score *= matching._ENTITY_PENALTY ** len(entities.difference(indexed.mentions))
         scored.append(Candidate(indexed.fact_id, round(score, 1)))
     scored.sort(key=lambda c: (-c.score, c.fact_id))

@@ -134,7 +134,9 @@ def card_text(card: AnswerCard) -> str:
     if sources:
         lines += ["", *(f"Source: {source}" for source in sources)]
     if card.suggestions:
-        lines += ["", "Related questions:" if card.fact_id else "Close questions:"]
+        lines.append("")
+        if not card.body.endswith(":"):  # a body ending in a colon already introduces them
+            lines.append("Related questions:" if card.fact_id else "Close questions:")
         lines += [f"  \u2022 {question}" for question in card.suggestions]
     lines += ["", card.confidence]
     return "\n".join(lines)

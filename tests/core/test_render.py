@@ -1,0 +1,21 @@
+"""Answer cards as terminal text."""
+
+from __future__ import annotations
+
+from bot.core.engine import Engine
+from bot.core.render import answer_card, card_text
+
+
+def test_close_questions_are_introduced_once(curated_engine: Engine) -> None:
+    result = curated_engine.ask("where is john seward from")
+    assert result.fact is None and result.suggestions
+    text = card_text(answer_card(result, curated_engine.sources))
+    assert text.count("Close questions") == 1
+    assert all(f"\u2022 {suggestion.question}" in text for suggestion in result.suggestions)
+
+
+def test_an_answer_names_its_related_questions(curated_engine: Engine) -> None:
+    result = curated_engine.ask("when did witkoff arrive in russia")
+    assert result.fact is not None and result.suggestions
+    text = card_text(answer_card(result, curated_engine.sources))
+    assert "Related questions:" in text and "Close questions" not in text

@@ -54,10 +54,13 @@ class Asking:
 _SPEECH = r"(?:say|said|tell|told|respond|responded|reply|replied|comment|commented|speak|spoke|discuss|discussed)"
 _AUXILIARY = r"(?:did|does|do|has|have|had|would|will)"
 # The subject between an auxiliary and a speech verb: one to four words, none a question word, so "did Putin walk
-# back what his adviser said" is not read as asking what Putin said.
-_SUBJECT = r"(?P<subject>(?:(?!(?:what|who|whom|which|that|how|when|where|why)\b)[\w'\u2019.-]+ ?){1,4}?)"
+# back what his adviser said" is not read as asking what Putin said. Words are separated by exactly one space, so
+# there is one way to read any stretch of text (a long run of letters cannot be split in many ways: no backtracking
+# blow-up on a 300-character question).
+_SUBJECT_WORD = r"(?!(?:what|who|whom|which|that|how|when|where|why)\b)[\w'\u2019.-]+"
+_SUBJECT = rf"(?P<subject>{_SUBJECT_WORD}(?: {_SUBJECT_WORD}){{0,3}}?)"
 _ADVERB = r"(?:actually|exactly|really|just|even|ever|first|then|also|originally|publicly|later) "
-_ASKED_SPEAKER = re.compile(rf"\b{_AUXILIARY} {_SUBJECT} ?(?:{_ADVERB})?{_SPEECH}\b")
+_ASKED_SPEAKER = re.compile(rf"\b{_AUXILIARY} {_SUBJECT} (?:{_ADVERB})?{_SPEECH}\b")
 _ASKED_WORDS = re.compile(rf"\bwhat (?:\w+ )?(?:was|were|is|got|gets) {_SPEECH}\b")
 _ASKED = {
     AnswerKind.PLACE: re.compile(
@@ -112,6 +115,7 @@ _POSSESSOR = re.compile(r"\b\w+['\u2019]s\b")
 def asked_of(question: str) -> Asking:
     """What ``question`` (lower-cased, mentions removed) asks for. Each part is read apart: two questions in one
     ("how long is the truce and did Russia agree") ask for different details, and a fact may answer either."""
+    question = " ".join(question.split())  # the patterns take words one space apart
     asked = [(_asked_in(part), part) for part in _PARTS.split(question) if part]
     # A part of one or two words that asks for nothing ("lol", "names pls") is an aside, not a second question.
     parts = tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= _QUESTION_WORDS)

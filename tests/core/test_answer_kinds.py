@@ -117,3 +117,19 @@ def test_a_question_worded_as_the_facts_own_phrasing_is_what_the_fact_answers(fr
     names = _names(fresh_engine)
     assert not lacks_asked(asked_of("where did witkoff travel on thursday"), fact, names)
     assert lacks_asked(asked_of("where did witkoff sleep on thursday"), fact, names)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "did " + "a" * 296,  # one long run of letters: read in one way, not split into words every possible way
+        "did " + " ".join(["ab"] * 98),
+        "what did " + "x. " * 97,
+    ],
+)
+def test_a_long_question_of_the_longest_allowed_size_is_read(question: str) -> None:
+    assert all(part == Asked() for part in asked_of(question).parts)
+
+
+def test_spacing_does_not_change_what_is_asked() -> None:
+    assert asked_of("what  did   witkoff say\tin moscow") == asked_of("what did witkoff say in moscow")

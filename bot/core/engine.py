@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -324,14 +325,16 @@ class Engine:
         known_words = 0 if query is None else len(query.tokens)
         traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
         asked = asked_of(content.lower())
+        # The asked speaker and the narration's speaker recur for every candidate: each text is read once.
+        names_in = functools.cache(self._names_in)
         evidence = gather_evidence(
-            lexical, semantic, traits, lambda fact_id: lacks_asked(asked, self._facts[fact_id], self._names_in)
+            lexical, semantic, traits, lambda fact_id: lacks_asked(asked, self._facts[fact_id], names_in)
         )
         return Reading(question, False, off_topic, tuple(evidence))
 
-    def _names_in(self, text: str) -> set[str]:
+    def _names_in(self, text: str) -> frozenset[str]:
         """The people, places and bodies of the lexicon ``text`` names, canonical."""
-        return set(self._lexical.tokens(text, correct=True)) & self.lexicon.names
+        return frozenset(self._lexical.tokens(text, correct=True)) & self.lexicon.names
 
     def ask(self, question: str) -> AskResult:
         """Match ``question`` and return the answer, the close questions, or the usage reply."""

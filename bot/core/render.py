@@ -86,6 +86,8 @@ class AnswerCard:
     confidence: str
     suggestions: tuple[str, ...]
     fact_id: str | None
+    # What introduces the suggestions in text: "" when the body already does ("Did you mean one of these?").
+    suggestions_heading: str = ""
 
 
 USAGE_TEXT = (
@@ -110,10 +112,21 @@ def answer_card(result: AskResult, sources: Mapping[str, Source]) -> AnswerCard:
     if result.fact is not None:
         fact = result.fact
         views = tuple(CitationView(c.quote, c.speaker, source_line(sources[c.source])) for c in fact.citations)
-        return AnswerCard(result.status, fact.question, fact.answer, views, _confidence(result), questions, fact.id)
+        return AnswerCard(
+            result.status,
+            fact.question,
+            fact.answer,
+            views,
+            _confidence(result),
+            questions,
+            fact.id,
+            "Related questions:",
+        )
+    list_heading = ""
     if result.off_topic:
         names = " or ".join(result.off_topic)
         body = f"The article does not mention {names}, so I can't answer that from it."
+        list_heading = "Close questions:"
     elif result.status is MatchStatus.AMBIGUOUS:
         body = "That could mean more than one thing. Did you mean one of these?"
     elif questions:
@@ -121,7 +134,7 @@ def answer_card(result: AskResult, sources: Mapping[str, Source]) -> AnswerCard:
     else:
         body = "I couldn't find that in the article. Try asking about the ceasefire, Russia, Ukraine or the U.S. talks."
     heading = "Did you mean\u2026" if result.status is MatchStatus.AMBIGUOUS else "No answer in the article"
-    return AnswerCard(result.status, heading, body, (), _confidence(result), questions, None)
+    return AnswerCard(result.status, heading, body, (), _confidence(result), questions, None, list_heading)
 
 
 def card_text(card: AnswerCard) -> str:
@@ -134,9 +147,7 @@ def card_text(card: AnswerCard) -> str:
     if sources:
         lines += ["", *(f"Source: {source}" for source in sources)]
     if card.suggestions:
-        lines.append("")
-        if not card.body.endswith(":"):  # a body ending in a colon already introduces them
-            lines.append("Related questions:" if card.fact_id else "Close questions:")
+        lines += ["", card.suggestions_heading] if card.suggestions_heading else [""]
         lines += [f"  \u2022 {question}" for question in card.suggestions]
     lines += ["", card.confidence]
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.decision import MatchStatus
 from bot.core.engine import Engine
 from bot.core.render import answer_card, card_text
 
@@ -19,3 +20,19 @@ def test_an_answer_names_its_related_questions(curated_engine: Engine) -> None:
     assert result.fact is not None and result.suggestions
     text = card_text(answer_card(result, curated_engine.sources))
     assert "Related questions:" in text and "Close questions" not in text
+
+
+def test_the_questions_offered_for_an_unclear_question_are_introduced_once(curated_engine: Engine) -> None:
+    result = curated_engine.ask("what is russia's goal")
+    assert result.status is MatchStatus.AMBIGUOUS and result.suggestions
+    text = card_text(answer_card(result, curated_engine.sources))
+    assert "Did you mean one of these?" in text and "Close questions" not in text
+
+
+def test_a_refusal_for_a_name_the_article_never_mentions_introduces_its_close_questions(
+    curated_engine: Engine,
+) -> None:
+    result = curated_engine.ask("did China agree?")
+    assert result.off_topic and result.suggestions
+    text = card_text(answer_card(result, curated_engine.sources))
+    assert "does not mention China" in text and text.count("Close questions:") == 1

@@ -7,21 +7,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.cli._common import CommandError, Subcommands, add_data_options, engine_from_args
-from bot.core.calibration import fit_calibration, synthetic_out_of_scope
+from bot.core.asked import ASKED_FILE, encode_asked
+from bot.core.calibration import SYNTHETIC_SET, fit_calibration, synthetic_out_of_scope
 from bot.core.decision import ANSWER_FEATURES, DECISION_FILE, FEATURES, Calibration
 from bot.core.evaluation import EvalCase, load_cases
 from bot.settings import PROJECT_ROOT
 
 __all__ = ["TRAINING_SETS", "register"]
 
-# The sets the decision is fitted on. A set that measures a change is kept out until it has been reported: not yet
-# eval/discord_e.jsonl (it measured the asked-detail evidence), eval/discord_f.jsonl and eval/discord_g.jsonl (scored
-# once at the end of that round); never eval/untouched/.
+# The sets the decision is fitted on, and whose questions it keeps as the questions asked before (bot/core/asked.py).
+# A set that measures a change is kept out until it has been reported; never eval/untouched/.
 TRAINING_SETS = (
     PROJECT_ROOT / "eval" / "discord_a.jsonl",
     PROJECT_ROOT / "eval" / "discord_b.jsonl",
     PROJECT_ROOT / "eval" / "discord_final.jsonl",
     PROJECT_ROOT / "eval" / "discord_d.jsonl",
+    PROJECT_ROOT / "eval" / "discord_e.jsonl",
+    PROJECT_ROOT / "eval" / "discord_f.jsonl",
+    PROJECT_ROOT / "eval" / "discord_g.jsonl",
     PROJECT_ROOT / "eval" / "blind.jsonl",
     PROJECT_ROOT / "eval" / "blind2.jsonl",
     PROJECT_ROOT / "eval" / "paraphrases.jsonl",
@@ -34,14 +37,18 @@ def register(commands: Subcommands) -> None:
     parser = commands.add_parser(
         "calibrate",
         help="refit the answer/offer/refuse decision on labelled question sets",
-        description="Fits the decision's logistic model on the project's question sets (those present) and "
-        "synthetic out-of-scope questions, then writes it to the decision file the engine reads.",
+        description="Fits the decision's logistic models on the project's question sets (those present) and "
+        "synthetic out-of-scope questions, then writes them to the decision file, and the questions with their "
+        "vectors to the asked questions' file, that the engine reads.",
     )
     parser.add_argument(
         "--set", dest="sets", type=Path, action="append", help="a question set to fit on (repeatable; default: "
         "the project's training sets)"
     )  # fmt: skip
     parser.add_argument("--output", type=Path, default=DECISION_FILE, help=f"default: {DECISION_FILE}")
+    parser.add_argument(
+        "--asked-output", type=Path, default=ASKED_FILE, help=f"the asked questions' file (default: {ASKED_FILE})"
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the fit without writing it")
     add_data_options(parser)
     parser.set_defaults(handler=_calibrate)
@@ -49,18 +56,20 @@ def register(commands: Subcommands) -> None:
 
 def _calibrate(args: argparse.Namespace) -> int:
     paths = args.sets or [path for path in TRAINING_SETS if path.exists()]
-    cases: list[EvalCase] = []
+    sets: dict[str, list[EvalCase]] = {}
     try:
         for path in paths:
-            cases += load_cases(path)
+            sets.setdefault(path.stem, []).extend(load_cases(path))
     except (OSError, ValueError) as error:
         raise CommandError(str(error)) from error
-    report = fit_calibration(engine_from_args(args), [*cases, *synthetic_out_of_scope()])
+    sets[SYNTHETIC_SET] = synthetic_out_of_scope()
+    report = fit_calibration(engine_from_args(args), sets)
     print(report.summary())
     if not args.dry_run:
         names = ", ".join(path.name for path in paths)
         args.output.write_text(_toml(report.calibration, f"{report.summary()}; sets: {names}"), encoding="utf-8")
-        print(f"written to {args.output}")
+        args.asked_output.write_text(encode_asked(report.asked), encoding="utf-8")
+        print(f"written to {args.output} and {args.asked_output}")
     return 0
 
 

@@ -37,5 +37,5 @@ def _eval(args: argparse.Namespace) -> int:
     for number, (path, cases) in enumerate(sets):
         if len(sets) > 1:
             print(f"{'' if number == 0 else chr(10)}== {path}")
-        print(evaluate(cases, engine).summary())
+        print(evaluate(cases, engine, path.stem).summary())
     return 0

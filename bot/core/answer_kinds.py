@@ -6,9 +6,9 @@ Witkoff say in Moscow" against a fact that quotes nobody. Both rankings score su
 question about the fact, so the decision is told, per candidate fact, whether the asked kind is missing from it.
 
 The kinds are read from the question's wording (``where``, ``when``, ``how much``, ``how long``, ``what did X
-say``) and looked for in the fact's quotes and speakers, not in its phrasings: an alias that asks "when did it
-happen" does not make a fact give a time. Only a question worded exactly as one of its phrasings is taken at the
-fact's word.
+say``, ``which ones exactly``) and looked for in the fact's quotes and speakers, not in its phrasings: an alias that
+asks "when did it happen" does not make a fact give a time. Only a question worded exactly as one of its phrasings is
+taken at the fact's word.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from enum import StrEnum
 from bot.core.lexicon import raw_tokens
 from bot.core.models import Fact
 
-__all__ = ["AnswerKind", "Asked", "Asking", "asked_of", "given_kinds", "lacks_asked"]
+__all__ = ["AnswerKind", "Asked", "Asking", "asked_of", "given_kinds", "lacks_asked", "worded_as_phrasing"]
 
 
 class AnswerKind(StrEnum):
@@ -33,6 +33,7 @@ class AnswerKind(StrEnum):
     QUANTITY = "quantity"
     DURATION = "duration"
     WORDS = "words"  # what someone said: a quotation
+    MEMBERS = "members"  # which ones of a group, by name: "which lawmakers exactly", "which regions, name them"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,10 @@ class Asking:
     parts: tuple[Asked, ...]
 
 
-_SPEECH = r"(?:say|said|tell|told|respond|responded|reply|replied|comment|commented|speak|spoke|discuss|discussed)"
+_SPEECH = (
+    r"(?:say|said|tell|told|respond|responded|reply|replied|answer|answered|comment|commented|speak|spoke|discuss|"
+    r"discussed)"
+)
 _AUXILIARY = r"(?:did|does|do|has|have|had|would|will)"
 # The subject between an auxiliary and a speech verb: one to four words, none a question word, so "did Putin walk
 # back what his adviser said" is not read as asking what Putin said. Words are separated by exactly one space, so
@@ -75,6 +79,10 @@ _ASKED = {
         r"\bnumber of\b|\bworth\b"
     ),
     AnswerKind.DURATION: re.compile(r"\bhow long\b(?! ago)"),
+    # "which" with a call for names: "specifically", "by name", "names pls", "Donetsk and Luhansk or more?".
+    AnswerKind.MEMBERS: re.compile(
+        r"\bwhich\b.*\b(?:specific|specifically|exactly|by name|name them|names|or more|like [\w ]+ or what)\b"
+    ),
 }
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
@@ -95,6 +103,8 @@ _GIVEN = {
         re.IGNORECASE,
     ),
     AnswerKind.WORDS: re.compile('["“”]'),
+    # Names listed: "Rubio and Waltz", "Donetsk, Luhansk and Zaporizhzhia".
+    AnswerKind.MEMBERS: re.compile(r"\b[A-Z][\w\u2019'-]+(?:, [A-Z][\w\u2019'-]+)*,? and [A-Z][\w\u2019'-]+"),
 }
 # Where a message holds a second question: a question mark or semicolon, or "and" / a comma before a question word.
 _PARTS = re.compile(
@@ -144,9 +154,14 @@ def given_kinds(fact: Fact) -> frozenset[AnswerKind]:
 def lacks_asked(asking: Asking, fact: Fact, names_in: Callable[[str], Iterable[str]]) -> bool:
     """Whether ``fact`` lacks a detail every part of a question asks for. A question worded as one of the fact's
     own phrasings asks what the fact answers, whatever its quotes hold (a moderator's word for it)."""
-    if not asking.parts or asking.words in _phrasings(fact):
+    if not asking.parts or worded_as_phrasing(asking, fact):
         return False
     return all(_lacks(part, fact, names_in) for part in asking.parts)
+
+
+def worded_as_phrasing(asking: Asking, fact: Fact) -> bool:
+    """Whether the question is worded as ``fact``'s question or one of its aliases (case and punctuation aside)."""
+    return asking.words in _phrasings(fact)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,6 +1,8 @@
 """Fitting the decision (see :mod:`bot.core.decision`) on labelled questions.
 
-Each question is read by the engine exactly as when it is asked. The ranking model is fitted on every candidate
+Each question is read by the engine exactly as when it is asked, except that the questions asked before (see
+:mod:`bot.core.asked`) are those of the other sets only: a set's questions are read as a new writer's would be,
+without their own neighbours (which would be themselves). The ranking model is fitted on every candidate
 fact, labelled 1 when it answers the question (its first quote holds a gold phrase) and 0 otherwise (every candidate
 of an out-of-scope question is 0). The answering model is then fitted on each question's first candidate under that
 ranking, labelled by whether it is right: the decision it makes. Both are logistic regressions fitted by Newton's
@@ -10,21 +12,25 @@ method. The thresholds are those that cost least on the questions: an out-of-sco
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from bot.core.asked import AskedIndex, AskedQuestion
 from bot.core.decision import ANSWER_FEATURES, FEATURES, Calibration, Evidence, Logistic, decide, ranking_lead
 from bot.core.engine import Engine
 from bot.core.evaluation import EvalCase, supports
+from bot.core.semantic import quantize
 
 __all__ = [
     "CLEAR_LEAD",
     "CLEAR_SIMILARITY",
     "FALSE_ANSWER_COST",
+    "SYNTHETIC_SET",
     "CalibrationReport",
+    "asked_questions",
     "fit_calibration",
     "synthetic_out_of_scope",
 ]
@@ -74,6 +80,10 @@ _ELSEWHERE = (
 )  # fmt: skip
 
 
+# The name the synthetic questions are fitted (and kept among the asked questions) under.
+SYNTHETIC_SET = "synthetic"
+
+
 def synthetic_out_of_scope() -> list[EvalCase]:
     """Out-of-scope questions made by template: personal questions about the article's people (each template
     with four of them, in turn) and questions on nearby and unrelated topics."""
@@ -92,9 +102,11 @@ def _out_of_scope(question: str, kind: str) -> EvalCase:
 
 @dataclass(frozen=True)
 class CalibrationReport:
-    """A fitted calibration and how it does on the questions it was fitted on."""
+    """A fitted calibration, the asked questions it was fitted with, and how it does on the questions it was fitted
+    on (each set read without its own asked questions)."""
 
     calibration: Calibration
+    asked: AskedIndex
     examples: int
     in_scope: int
     right: int
@@ -118,14 +130,33 @@ class _Question:
     labels: tuple[bool, ...]
 
 
-def _questions(engine: Engine, cases: Iterable[EvalCase]) -> list[_Question]:
+def asked_questions(engine: Engine, sets: Mapping[str, Sequence[EvalCase]]) -> AskedIndex:
+    """Every question of ``sets`` (by name) with the served facts that answer it (none when out of scope), and its
+    vector from ``engine``'s model. An in-scope question no served fact answers is left out."""
     questions = []
-    for case in cases:
-        reading = engine.read(case.q)
-        if reading.usage or reading.off_topic:  # decided before the model is asked
-            continue
-        labels = tuple(not case.abstain and supports(engine.fact(item.fact_id), case.gold) for item in reading.evidence)
-        questions.append(_Question(not case.abstain, reading.evidence, labels))
+    for name, cases in sets.items():
+        for case in cases:
+            facts = tuple(
+                fact_id for fact_id, fact in engine.facts.items() if not case.abstain and supports(fact, case.gold)
+            )
+            if facts or case.abstain:
+                questions.append(AskedQuestion(q=case.q, facts=facts, group=name))
+    vectors = quantize(engine.question_vectors([question.q for question in questions]))
+    return AskedIndex(engine.encoder.fingerprint, questions, vectors)
+
+
+def _questions(engine: Engine, sets: Mapping[str, Sequence[EvalCase]], asked: AskedIndex) -> list[_Question]:
+    questions = []
+    for name, cases in sets.items():
+        others = asked.excluding(name)
+        for case in cases:
+            reading = engine.read(case.q, others)
+            if reading.usage or reading.off_topic:  # decided before the model is asked
+                continue
+            labels = tuple(
+                not case.abstain and supports(engine.fact(item.fact_id), case.gold) for item in reading.evidence
+            )
+            questions.append(_Question(not case.abstain, reading.evidence, labels))
     return questions
 
 
@@ -198,9 +229,11 @@ def _logistic(names: Sequence[str], rows: Sequence[Sequence[float]], labels: Seq
     return Logistic(bias=round(float(theta[0]), 4), weights=weights)
 
 
-def fit_calibration(engine: Engine, cases: Sequence[EvalCase]) -> CalibrationReport:
-    """Fit the decision to ``cases`` (in scope with gold phrases, and out of scope) as ``engine`` reads them."""
-    questions = _questions(engine, cases)
+def fit_calibration(engine: Engine, sets: Mapping[str, Sequence[EvalCase]]) -> CalibrationReport:
+    """Fit the decision to the question ``sets`` (by name; in scope with gold phrases, and out of scope) as
+    ``engine`` reads them, each set with the other sets' questions as the questions asked before."""
+    asked = asked_questions(engine, sets)
+    questions = _questions(engine, sets, asked)
     rows = [item.values for question in questions for item in question.evidence]
     ranking = _logistic(FEATURES, rows, [label for question in questions for label in question.labels])
     decided = _first_candidates(questions, ranking)
@@ -238,6 +271,7 @@ def fit_calibration(engine: Engine, cases: Sequence[EvalCase]) -> CalibrationRep
     right, wrong, false = _outcomes(decided, calibration)
     return CalibrationReport(
         calibration,
+        asked,
         len(rows),
         sum(q.in_scope for q in questions),
         right,

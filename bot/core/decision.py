@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from bot.core.asked import NOTHING_ASKED, Nearest
 from bot.core.problems import ProblemsError
 
 __all__ = [
@@ -52,6 +53,9 @@ FEATURES = (
     "untold",  # 1 when the question asks for a kind of answer no fact gives (a personal detail, say), else 0
     "specific",  # how many known content words the question has, up to four, as a share of four
     "lacking",  # 1 when the fact's words lack the kind of detail the question asks for (see answer_kinds), else 0
+    "asked",  # cosine similarity of the question and the closest asked question the fact answers (see asked)
+    "asked_lead",  # that similarity less the best other candidate's
+    "refused",  # cosine similarity of the question and the closest asked question the article does not answer
 )
 # The answering model's: the first candidate's features and how far its ranking probability leads the second's.
 ANSWER_FEATURES = (*FEATURES, "lead")
@@ -201,12 +205,14 @@ def gather_evidence(
     lexical: Sequence[Candidate],
     semantic: Sequence[tuple[str, float]],
     traits: Traits,
+    nearest: Nearest = NOTHING_ASKED,
     lacking: Callable[[str], bool] = lambda fact_id: False,
 ) -> list[Evidence]:
     """The evidence for every fact either ranking put forward: ``lexical`` scores (0-100) over the question's known
     words and ``semantic`` similarities, each best first. A fact one ranking did not return counts as scoring 0
-    there, or as similar as the last one it did return. ``lacking`` tells whether a fact lacks the kind of detail
-    the question asks for."""
+    there, or as similar as the last one it did return. ``nearest`` says how close the question is to questions
+    asked before (see :mod:`bot.core.asked`); ``lacking`` tells whether a fact lacks the kind of detail the
+    question asks for."""
     lexical_scores = {c.fact_id: c.score / 100.0 for c in lexical}
     similarities = dict(semantic)
     floor = min(similarities.values(), default=0.0)
@@ -214,8 +220,10 @@ def gather_evidence(
     lexical_top = {fact_id for fact_id, score in lexical_scores.items() if score == max(lexical_scores.values())}
     semantic_top = {fact_id for fact_id, value in similarities.items() if value == max(similarities.values())}
     specific = min(traits.known_words, _SPECIFIC_WORDS) / _SPECIFIC_WORDS
+    fact_ids = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact for fact, _ in semantic)]))
+    asked = {fact_id: nearest.similarity(fact_id, similarities.get(fact_id, floor)) for fact_id in fact_ids}
     found = []
-    for fact_id in dict.fromkeys([*(c.fact_id for c in lexical), *(fact for fact, _ in semantic)]):
+    for fact_id in fact_ids:
         score = lexical_scores.get(fact_id, 0.0)
         similarity = similarities.get(fact_id, floor)
         other_score = max((v for k, v in lexical_scores.items() if k != fact_id), default=0.0)
@@ -232,6 +240,9 @@ def gather_evidence(
             float(traits.untold),
             specific,
             float(lacking(fact_id)),
+            asked[fact_id],
+            asked[fact_id] - max((v for k, v in asked.items() if k != fact_id), default=floor),
+            nearest.refused,
         )
         found.append(Evidence(fact_id, values))
     return found

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
 import numpy as np
 
-from bot.core.answer_kinds import asked_of, lacks_asked
+from bot.core.answer_kinds import asked_of, lacks_asked, worded_as_phrasing
+from bot.core.asked import ASKED_FILE, AskedIndex, load_asked
 from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
 from bot.core.decision import (
@@ -92,6 +93,7 @@ class Engine:
         calibration: Calibration | None = None,
         *,
         encoder: Encoder | None = None,
+        asked: AskedIndex | None = None,
     ) -> None:
         self.lexicon = lexicon
         self._sources = {source.id: source for source in sources}
@@ -101,6 +103,8 @@ class Engine:
         self.calibration = calibration or load_calibration(DECISION_FILE)
         # The sentence model loads on the first text that needs a vector (see embed_pending), never before.
         self._encoder = encoder if encoder is not None else default_encoder()
+        # Questions asked before, for the decision (see bot.core.asked); none when made by another model.
+        self.asked = asked if asked is not None else load_asked(ASKED_FILE, self._encoder.fingerprint)
         self._semantic = SemanticIndex()
         self._unembedded: dict[str, Fact] = {}  # served facts whose vectors are not in the semantic index yet
         for fact in facts:
@@ -311,8 +315,9 @@ class Engine:
         in [-1, 1])."""
         return [(match.fact_id, match.similarity) for match in self.semantic_search(self.embed(question), limit)]
 
-    def read(self, question: str) -> Reading:
-        """What the engine makes of ``question`` before deciding: the evidence for each candidate fact."""
+    def read(self, question: str, asked: AskedIndex | None = None) -> Reading:
+        """What the engine makes of ``question`` before deciding: the evidence for each candidate fact. ``asked``
+        stands in for the engine's asked questions (when fitting, a set's questions are read without its own)."""
         question = _clean(question)
         content = strip_mentions(question)
         if is_usage_request(content) or is_instruction(content):
@@ -320,17 +325,29 @@ class Engine:
         off_topic = tuple(self.lexicon.off_topic_names(raw_tokens(content)))
         query = self._lexical.prepare(content, known_only=True)
         lexical = [] if query is None else self._lexical.rank_query(query, _CANDIDATES)
-        semantic = self.semantic_rank(content, _CANDIDATES)
+        vector = self.embed(content)
+        semantic = [(match.fact_id, match.similarity) for match in self.semantic_search(vector, _CANDIDATES)]
+        candidates = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact_id for fact_id, _ in semantic)]))
+        asked_kind = asked_of(content.lower())
+        nearest = (asked if asked is not None else self.asked).nearest(vector, candidates)
+        nearest = nearest.with_phrasings(f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f]))
         unknown = 1.0 if query is None else query.unknown
         known_words = 0 if query is None else len(query.tokens)
         traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
-        asked = asked_of(content.lower())
         # The asked speaker and the narration's speaker recur for every candidate: each text is read once.
         names_in = functools.cache(self._names_in)
         evidence = gather_evidence(
-            lexical, semantic, traits, lambda fact_id: lacks_asked(asked, self._facts[fact_id], names_in)
+            lexical,
+            semantic,
+            traits,
+            nearest,
+            lambda fact_id: lacks_asked(asked_kind, self._facts[fact_id], names_in),
         )
         return Reading(question, False, off_topic, tuple(evidence))
+
+    def question_vectors(self, questions: Sequence[str]) -> Vectors:
+        """The vectors :meth:`read` compares ``questions`` by (cleaned and without mentions), one row each."""
+        return self._encoder.encode([strip_mentions(_clean(question)) for question in questions])
 
     def _names_in(self, text: str) -> frozenset[str]:
         """The people, places and bodies of the lexicon ``text`` names, canonical."""

@@ -20,10 +20,15 @@ from bot.core.models import CitationDraft, FactDraft, Provenance, resolve_fact
         ("how much is the minerals deal worth", {AnswerKind.QUANTITY}),
         ("how long is the ceasefire", {AnswerKind.DURATION}),
         ("what exactly was said in the oval office", {AnswerKind.WORDS}),
+        ("which senators exactly were upset", {AnswerKind.MEMBERS}),
+        ("which oblasts does he want, donetsk and luhansk or more?", {AnswerKind.MEMBERS}),
+        ("which metals are covered, like cobalt or what", {AnswerKind.MEMBERS}),
         # Not asking for a place, a time or anyone's words:
         ("where does russia stand on the ceasefire", set()),
         ("where does the author work", set()),
         ("which country's troops would get a breather", set()),
+        ("which territories does putin want recognised", set()),
+        ("what exactly did putin say russia agrees with", set()),
         ("what did kyiv sign up for when it comes to minerals", set()),
         ("did putin walk back what his adviser said", set()),
     ],
@@ -81,6 +86,9 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         # Ushakov is quoted by the narration ("Yuri Ushakov said he told Mike Waltz"), Waltz is not.
         ("what did ushakov tell waltz", "ushakov-breather", False),
         ("what did waltz say back to ushakov", "ushakov-breather", True),
+        # Which ones by name: only a quote listing names ("Marco Rubio and Waltz") gives them.
+        ("which officials exactly are the go-betweens", "intermediaries", False),
+        ("which lawmakers specifically were caught off guard, names pls", "aid-resumed", True),
         # Either part of two questions in one may be the one the fact answers.
         ("how long is the ceasefire and did russia agree", "russia-position", False),
     ],

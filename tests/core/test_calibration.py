@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from bot.core.calibration import fit_calibration, synthetic_out_of_scope
+from bot.core.calibration import SYNTHETIC_SET, fit_calibration, synthetic_out_of_scope
 from bot.core.engine import Engine
-from bot.core.evaluation import evaluate, load_cases
+from bot.core.evaluation import evaluate, load_cases, supports
 from bot.settings import PROJECT_ROOT
 
 
 def test_a_fit_answers_most_of_what_it_was_fitted_on_and_few_out_of_scope(curated_engine: Engine) -> None:
-    cases = load_cases(PROJECT_ROOT / "eval" / "paraphrases.jsonl") + synthetic_out_of_scope()
-    report = fit_calibration(curated_engine, cases)
+    paraphrases = load_cases(PROJECT_ROOT / "eval" / "paraphrases.jsonl")
+    sets = {"paraphrases": paraphrases, SYNTHETIC_SET: synthetic_out_of_scope()}
+    report = fit_calibration(curated_engine, sets)
     assert report.right >= 0.8 * report.in_scope
     assert report.false_answers <= 0.02 * report.out_of_scope
     assert report.wrong <= 0.05 * report.in_scope
@@ -25,6 +26,20 @@ def test_synthetic_questions_are_out_of_scope_and_name_the_article_s_people() ->
 
 def test_a_refit_engine_scores_a_set_the_same_way_the_report_says(fresh_engine: Engine) -> None:
     cases = load_cases(PROJECT_ROOT / "eval" / "paraphrases.jsonl")
-    report = fit_calibration(fresh_engine, cases)
+    report = fit_calibration(fresh_engine, {"paraphrases": cases})
     fresh_engine.calibration = report.calibration
-    assert evaluate(cases, fresh_engine).correct == report.right
+    fresh_engine.asked = report.asked
+    # Both read each set without its own questions among those asked before.
+    assert evaluate(cases, fresh_engine, "paraphrases").correct == report.right
+
+
+def test_the_fit_keeps_every_question_with_the_facts_that_answer_it(curated_engine: Engine) -> None:
+    cases = load_cases(PROJECT_ROOT / "eval" / "paraphrases.jsonl")
+    report = fit_calibration(curated_engine, {"paraphrases": cases, SYNTHETIC_SET: synthetic_out_of_scope()})
+    assert len(report.asked) == len(cases) + len(synthetic_out_of_scope())
+    kept = {(question.group, question.q): question.facts for question in report.asked.questions}
+    for case in cases:
+        facts = kept[("paraphrases", case.q)]
+        assert bool(facts) is not case.abstain
+        assert all(supports(curated_engine.fact(fact_id), case.gold) for fact_id in facts)
+    assert all(not kept[(SYNTHETIC_SET, case.q)] for case in synthetic_out_of_scope())

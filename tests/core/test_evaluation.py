@@ -38,7 +38,7 @@ def test_question_set_accuracy(
 ) -> None:
     if not path.exists():
         pytest.skip(f"{path} is not present")
-    report = evaluate(load_cases(path), curated_engine)
+    report = evaluate(load_cases(path), curated_engine, path.stem)
     assert report.accuracy >= accuracy, report.summary()
     assert report.false_answer_rate <= false_rate, report.summary()
     assert report.answered_or_offered >= offered, report.summary()

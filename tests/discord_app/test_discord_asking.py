@@ -42,7 +42,16 @@ def _ambiguous_question(world: World) -> str:
 def _weak_question(world: World) -> str:
     """A question answered, but below the strong-match line (found, not hard-coded)."""
     engine = world.bot.service.engine
-    for question in ("peace", "weapons", "what about the troops", "the deal", "talks"):
+    for question in (
+        "peace",
+        "weapons",
+        "what about the troops",
+        "the deal",
+        "talks",
+        "moscow",
+        "kremlin",
+        "agreement",
+    ):
         result = engine.ask(question)
         if result.status is MatchStatus.ANSWERED and result.score < WEAK_BELOW:
             return question

@@ -1,0 +1,89 @@
+"""The questions asked before: their file, and how close a new question is to them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.core.asked import ASKED_FILE, AskedError, AskedIndex, AskedQuestion, encode_asked, load_asked
+from bot.core.engine import Engine
+from bot.core.semantic import quantize
+
+
+def _index(engine: Engine) -> AskedIndex:
+    questions = [
+        AskedQuestion(q="did moscow say yes to the truce", facts=("russia-position",), group="one"),
+        AskedQuestion(q="how old is putin", facts=(), group="one"),
+        AskedQuestion(q="how long would the pause in fighting last", facts=("ukraine-agreed",), group="two"),
+    ]
+    vectors = quantize(engine.question_vectors([question.q for question in questions]))
+    return AskedIndex(engine.encoder.fingerprint, questions, vectors)
+
+
+def test_a_question_is_closest_to_the_questions_asked_about_its_fact(curated_engine: Engine) -> None:
+    index = _index(curated_engine)
+    vector = curated_engine.question_vectors(["did the kremlin accept the ceasefire"])[0]
+    nearest = index.nearest(vector, ["russia-position", "ukraine-agreed", "who-is-putin"])
+    assert nearest.by_fact["russia-position"] > nearest.by_fact["ukraine-agreed"]
+    assert "who-is-putin" not in nearest.by_fact  # nobody asked about it: known by its own phrasings only
+    assert nearest.similarity("who-is-putin", 0.25) == 0.25
+    personal = index.nearest(curated_engine.question_vectors(["what is putin's age"])[0], [])
+    assert personal.refused > 0.8 > nearest.refused
+
+
+def test_a_set_is_read_without_its_own_questions(curated_engine: Engine) -> None:
+    index = _index(curated_engine)
+    assert [question.group for question in index.excluding("one").questions] == ["two"]
+    vector = curated_engine.question_vectors(["did moscow say yes to the truce"])[0]
+    assert index.nearest(vector, ["russia-position"]).by_fact["russia-position"] == pytest.approx(1.0, abs=0.02)
+    assert index.excluding("one").nearest(vector, ["russia-position"]).refused == 1.0  # none kept: as if refused
+
+
+def test_the_file_keeps_questions_and_vectors_exactly(curated_engine: Engine, tmp_path: Path) -> None:
+    index = _index(curated_engine)
+    path = tmp_path / "asked.jsonl"
+    path.write_text(encode_asked(index), encoding="utf-8")
+    loaded = load_asked(path, curated_engine.encoder.fingerprint)
+    assert loaded.questions == index.questions
+    assert np.array_equal(loaded.vectors.codes, index.vectors.codes)
+    assert np.array_equal(loaded.vectors.scales, index.vectors.scales)
+    # Vectors of another model are never compared with this one's.
+    assert len(load_asked(path, "another-model sha256:0")) == 0
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: "",
+        lambda text: text.replace('"questions":3', '"questions":4'),
+        lambda text: text.replace('"vector": "', '"vector": "!!'),
+        lambda text: text.replace('"scale":', '"scales":'),
+    ],
+)
+def test_a_damaged_file_is_refused_with_how_to_rebuild_it(
+    curated_engine: Engine, tmp_path: Path, damage: Callable[[str], str]
+) -> None:
+    path = tmp_path / "asked.jsonl"
+    path.write_text(damage(encode_asked(_index(curated_engine))), encoding="utf-8")
+    with pytest.raises(AskedError) as raised:
+        load_asked(path, curated_engine.encoder.fingerprint)
+    assert len(raised.value.problems) == 1 and "python -m bot calibrate" in raised.value.problems[0]
+
+
+def test_the_shipped_questions_name_curated_facts_and_hold_the_models_vectors(curated_engine: Engine) -> None:
+    shipped = load_asked(ASKED_FILE, curated_engine.encoder.fingerprint)
+    assert len(shipped) > 1000  # made by this model: not refused as another model's
+    problems = [
+        f"{question.q!r} names {fact_id!r}, which is not a curated fact"
+        for question in shipped.questions
+        for fact_id in question.facts
+        if curated_engine.fact(fact_id) is None
+    ]
+    assert problems == []
+    sample = list(range(0, len(shipped), 97))
+    fresh = curated_engine.question_vectors([shipped.questions[row].q for row in sample])
+    kept = shipped.vectors.codes[sample].astype(np.float32) * shipped.vectors.scales[sample, None]
+    assert np.abs((fresh * kept).sum(axis=1) - 1.0).max() < 0.01

@@ -13,20 +13,24 @@ from bot.settings import PROJECT_ROOT
 # Each set with the accuracy it must keep, the share of out-of-scope questions it may answer and the share of its
 # in-scope questions that must be answered right or offered their fact among the suggestions: each a little under
 # the figure docs/quality.md reports, so a change that loses ground on any set fails here. The blind and discord sets
-# were written from the article alone by people who had not seen the facts.
+# were written from the article alone by people who had not seen the facts. The decision keeps every one of these
+# sets' questions as questions asked before (bot/core/asked.py); each set is read without its own, as when fitting.
 QUESTION_SETS = [
-    (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.95, 1 / 12, 0.95),
-    (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.88, 1 / 12, 0.95),
-    (PROJECT_ROOT / "eval" / "blind.jsonl", 0.85, 0.05, 0.95),
-    (PROJECT_ROOT / "eval" / "blind2.jsonl", 0.68, 0.10, 0.95),
-    (PROJECT_ROOT / "eval" / "discord_a.jsonl", 0.60, 0.03, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_b.jsonl", 0.62, 0.03, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_final.jsonl", 0.62, 0.03, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_d.jsonl", 0.65, 0.05, 0.95),
-    # Not fitted on: discord_e measured the last change; discord_f and discord_g were scored once at its end.
-    (PROJECT_ROOT / "eval" / "discord_e.jsonl", 0.52, 0.03, 0.92),
-    (PROJECT_ROOT / "eval" / "discord_f.jsonl", 0.57, 0.05, 0.93),
-    (PROJECT_ROOT / "eval" / "discord_g.jsonl", 0.45, 0.05, 0.92),
+    (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.85, 1 / 12, 0.95),
+    (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.9, 1 / 15, 0.96),
+    (PROJECT_ROOT / "eval" / "blind.jsonl", 0.9, 1 / 41, 0.96),
+    (PROJECT_ROOT / "eval" / "blind2.jsonl", 0.76, 3 / 30, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_a.jsonl", 0.86, 1 / 69, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_b.jsonl", 0.83, 2 / 69, 0.97),
+    (PROJECT_ROOT / "eval" / "discord_final.jsonl", 0.88, 1 / 67, 0.97),
+    (PROJECT_ROOT / "eval" / "discord_d.jsonl", 0.86, 3 / 60, 0.94),
+    (PROJECT_ROOT / "eval" / "discord_e.jsonl", 0.79, 1 / 60, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_f.jsonl", 0.83, 1 / 57, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_g.jsonl", 0.81, 1 / 65, 0.94),
+    (PROJECT_ROOT / "eval" / "discord_h.jsonl", 0.82, 1 / 66, 0.95),
+    # Not fitted on: kept untouched until the end of the third round, then scored once.
+    (PROJECT_ROOT / "eval" / "discord_i.jsonl", 0.77, 3 / 65, 0.97),
+    (PROJECT_ROOT / "eval" / "discord_j.jsonl", 0.83, 2 / 65, 0.94),
 ]
 
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-import numpy as np
-
 from bot.core.answer_kinds import asked_of, lacks_asked, worded_as_phrasing
 from bot.core.asked import ASKED_FILE, AskedIndex, load_asked
 from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
@@ -25,19 +23,20 @@ from bot.core.decision import (
     gather_evidence,
     load_calibration,
 )
-from bot.core.embedding import DIMENSION, Encoder, Vectors, default_encoder
+from bot.core.embedding import Encoder, Vectors, default_encoder
 from bot.core.lexical import LexicalIndex
 from bot.core.lexical_state import IndexState
 from bot.core.lexicon import Lexicon, load_lexicon, raw_tokens
 from bot.core.limits import ASK_MAX
 from bot.core.models import Fact, Source
 from bot.core.semantic import (
-    Quantized,
     SemanticIndex,
     SemanticMatch,
     SemanticState,
     TextKind,
     VectorTable,
+    gather_vectors,
+    locate_vector,
     quantize,
     semantic_texts,
     text_digest,
@@ -278,8 +277,8 @@ class Engine:
                     missing[digest] = text
         fresh = self.encode_texts(missing)
         tables = [*known, fresh]
-        rows = [place for digest in digests if (place := _find(tables, digest)) is not None]  # every one, now
-        self._semantic.put_many(fact_ids, counts, kinds, _gather(tables, rows))
+        rows = [place for digest in digests if (place := locate_vector(tables, digest)) is not None]  # every one, now
+        self._semantic.put_many(fact_ids, counts, kinds, gather_vectors(tables, rows))
         self._unembedded.clear()
         return fresh
 
@@ -401,25 +400,3 @@ def _clean(question: str) -> str:
     cannot be text (a lone surrogate from a broken client) as "?"."""
     cut = " ".join(question.split())[:ASK_MAX]
     return cut.encode("utf-8", "replace").decode("utf-8")
-
-
-def _find(tables: list[VectorTable], digest: str) -> tuple[int, int] | None:
-    """Which of ``tables`` holds the vector of the text with ``digest`` first, and in which row."""
-    for number, table in enumerate(tables):
-        row = table.rows.get(digest)
-        if row is not None:
-            return number, row
-    return None
-
-
-def _gather(tables: list[VectorTable], rows: list[tuple[int, int]]) -> Quantized:
-    """The rows named by (table, row) pairs, in order, as one block."""
-    codes = np.empty((len(rows), DIMENSION), np.int8)
-    scales = np.empty(len(rows), np.float32)
-    which = np.fromiter((table for table, _ in rows), np.intp, len(rows))
-    where = np.fromiter((row for _, row in rows), np.intp, len(rows))
-    for number, table in enumerate(tables):
-        chosen = which == number
-        codes[chosen] = table.vectors.codes[where[chosen]]
-        scales[chosen] = table.vectors.scales[where[chosen]]
-    return Quantized(codes, scales)

@@ -34,6 +34,8 @@ __all__ = [
     "SemanticState",
     "TextKind",
     "VectorTable",
+    "gather_vectors",
+    "locate_vector",
     "quantize",
     "semantic_texts",
     "text_digest",
@@ -352,3 +354,25 @@ def _scan_threads() -> int:
     affinity = getattr(os, "sched_getaffinity", None)  # Linux: the cores this process is allowed
     cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
     return max(1, min(cores, _SCAN_THREADS_MOST))
+
+
+def locate_vector(tables: list[VectorTable], digest: str) -> tuple[int, int] | None:
+    """Which of ``tables`` holds the vector of the text with ``digest`` first, and in which row."""
+    for number, table in enumerate(tables):
+        row = table.rows.get(digest)
+        if row is not None:
+            return number, row
+    return None
+
+
+def gather_vectors(tables: list[VectorTable], rows: list[tuple[int, int]]) -> Quantized:
+    """The rows named by (table, row) pairs, in order, as one block."""
+    codes = np.empty((len(rows), DIMENSION), np.int8)
+    scales = np.empty(len(rows), np.float32)
+    which = np.fromiter((table for table, _ in rows), np.intp, len(rows))
+    where = np.fromiter((row for _, row in rows), np.intp, len(rows))
+    for number, table in enumerate(tables):
+        chosen = which == number
+        codes[chosen] = table.vectors.codes[where[chosen]]
+        scales[chosen] = table.vectors.scales[where[chosen]]
+    return Quantized(codes, scales)

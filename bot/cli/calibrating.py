@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.cli._common import CommandError, Subcommands, add_data_options, engine_from_args
+from bot.cli._common import CommandError, Subcommands, add_data_options, engine_from_args, operator_errors
 from bot.core.asked import ASKED_FILE, encode_asked
 from bot.core.calibration import SYNTHETIC_SET, fit_calibration, synthetic_out_of_scope
 from bot.core.decision import ANSWER_FEATURES, DECISION_FILE, FEATURES, Calibration
@@ -71,10 +72,29 @@ def _calibrate(args: argparse.Namespace) -> int:
     print(report.summary())
     if not args.dry_run:
         names = ", ".join(path.name for path in paths)
-        args.output.write_text(_toml(report.calibration, f"{report.summary()}; sets: {names}"), encoding="utf-8")
-        args.asked_output.write_text(encode_asked(report.asked), encoding="utf-8")
+        with operator_errors("cannot write the fit (the files it would replace are unchanged)"):
+            _write_together(
+                {
+                    args.output: _toml(report.calibration, f"{report.summary()}; sets: {names}"),
+                    args.asked_output: encode_asked(report.asked),
+                }
+            )
         print(f"written to {args.output} and {args.asked_output}")
     return 0
+
+
+def _write_together(texts: dict[Path, str]) -> None:
+    """Each text in its file, all or none: every one is written beside its file first, then each is renamed over
+    it (the decision and its asked questions are only valid together)."""
+    staged = {path: path.with_name(f"{path.name}.{os.getpid()}.tmp") for path in texts}
+    try:
+        for path, text in texts.items():
+            staged[path].write_text(text, encoding="utf-8")
+        for path, partial in staged.items():
+            partial.replace(path)
+    finally:
+        for partial in staged.values():
+            partial.unlink(missing_ok=True)
 
 
 def _toml(calibration: Calibration, provenance: str) -> str:

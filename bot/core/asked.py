@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -81,9 +82,11 @@ class Nearest:
     by_fact: dict[str, float]
     refused: float
 
-    def with_phrasings(self, fact_ids: Iterable[str]) -> Nearest:
+    def with_phrasings(self, fact_ids: Collection[str]) -> Nearest:
         """This, with a question worded as one of ``fact_ids``' own phrasings: each fact's own question and aliases
         are questions it is known to answer (a moderator's word for it)."""
+        if not fact_ids:
+            return self
         return Nearest({**self.by_fact, **dict.fromkeys(fact_ids, 1.0)}, self.refused)
 
     def similarity(self, fact_id: str, floor: float) -> float:
@@ -127,6 +130,8 @@ class AskedIndex:
         """This index without the questions of ``group``: how a question of that set is read when fitting, as a new
         writer's question would be."""
         keep = [row for row, question in enumerate(self.questions) if question.group != group]
+        if len(keep) == len(self.questions):
+            return self
         return AskedIndex(self.fingerprint, [self.questions[row] for row in keep], self.vectors.take(keep))
 
     def nearest(self, vector: Vectors, fact_ids: Sequence[str]) -> Nearest:
@@ -157,7 +162,20 @@ def encode_asked(index: AskedIndex) -> str:
 
 def load_asked(path: Path, fingerprint: str) -> AskedIndex:
     """The asked questions kept in ``path``, when their vectors were made by the model ``fingerprint`` names (an
-    empty index otherwise: vectors of different models are never compared); AskedError names what is wrong."""
+    empty index otherwise: vectors of different models are never compared); AskedError names what is wrong. Every
+    engine of a process shares one reading of an unchanged file (an index is never changed once made)."""
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise AskedError(
+            [f"{path}: cannot read it ({error.strerror}); rebuild it with `python -m bot calibrate`"]
+        ) from error
+    return _load_asked(path, fingerprint, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=4)
+def _load_asked(path: Path, fingerprint: str, modified_ns: int, size: int) -> AskedIndex:
+    """:func:`load_asked` of the file as it was when modified at ``modified_ns`` with ``size`` bytes."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:

@@ -134,11 +134,10 @@ def asked_questions(engine: Engine, sets: Mapping[str, Sequence[EvalCase]]) -> A
     """Every question of ``sets`` (by name) with the served facts that answer it (none when out of scope), and its
     vector from ``engine``'s model. An in-scope question no served fact answers is left out."""
     questions = []
+    served = engine.facts  # a copy: taken once
     for name, cases in sets.items():
         for case in cases:
-            facts = tuple(
-                fact_id for fact_id, fact in engine.facts.items() if not case.abstain and supports(fact, case.gold)
-            )
+            facts = tuple(fact_id for fact_id, fact in served.items() if not case.abstain and supports(fact, case.gold))
             if facts or case.abstain:
                 questions.append(AskedQuestion(q=case.q, facts=facts, group=name))
     vectors = quantize(engine.question_vectors([question.q for question in questions]))

@@ -329,7 +329,7 @@ class Engine:
         candidates = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact_id for fact_id, _ in semantic)]))
         asked_kind = asked_of(content.lower())
         nearest = (asked if asked is not None else self.asked).nearest(vector, candidates)
-        nearest = nearest.with_phrasings(f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f]))
+        nearest = nearest.with_phrasings([f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f])])
         unknown = 1.0 if query is None else query.unknown
         known_words = 0 if query is None else len(query.tokens)
         traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
@@ -352,9 +352,10 @@ class Engine:
         """The people, places and bodies of the lexicon ``text`` names, canonical."""
         return frozenset(self._lexical.tokens(text, correct=True)) & self.lexicon.names
 
-    def ask(self, question: str) -> AskResult:
-        """Match ``question`` and return the answer, the close questions, or the usage reply."""
-        reading = self.read(question)
+    def ask(self, question: str, asked: AskedIndex | None = None) -> AskResult:
+        """Match ``question`` and return the answer, the close questions, or the usage reply (``asked`` as for
+        :meth:`read`)."""
+        reading = self.read(question, asked)
         if reading.usage:
             return AskResult(reading.question, MatchStatus.USAGE, None, 0.0)
         match = decide(reading.evidence, reading.off_topic, self.calibration, _SUGGESTIONS)

@@ -121,19 +121,10 @@ def evaluate(cases: Iterable[EvalCase], engine: Engine, name: str = "") -> EvalR
     as one the decision keeps questions of (see :mod:`bot.core.asked`) is read without them, as a set nobody had
     asked before: otherwise each question would find itself."""
     report = EvalReport()
-    kept = engine.asked
-    engine.asked = kept.excluding(name)
-    report.held_out = len(kept) - len(engine.asked)
-    try:
-        _ask_all(cases, engine, report)
-    finally:
-        engine.asked = kept
-    return report
-
-
-def _ask_all(cases: Iterable[EvalCase], engine: Engine, report: EvalReport) -> None:
+    asked = engine.asked.excluding(name)
+    report.held_out = len(engine.asked) - len(asked)
     for case in cases:
-        result = engine.ask(case.q)
+        result = engine.ask(case.q, asked)
         tally = report.tally(case)
         tally.asked += 1
         answered = result.fact if result.status is MatchStatus.ANSWERED else None
@@ -155,6 +146,7 @@ def _ask_all(cases: Iterable[EvalCase], engine: Engine, report: EvalReport) -> N
             report.offered += 1
         got = f"{answered.id if answered else result.status.value} ({result.score:.0f})"
         report.misses.append(f"{case.q!r}: got {got}; offered [{', '.join(offered)}]")
+    return report
 
 
 def supports(fact: Fact | None, gold: tuple[str, ...]) -> bool:

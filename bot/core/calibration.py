@@ -228,6 +228,19 @@ def _logistic(names: Sequence[str], rows: Sequence[Sequence[float]], labels: Seq
     return Logistic(bias=round(float(theta[0]), 4), weights=weights)
 
 
+def _thresholds(decided: Sequence[_Decided], probabilities: npt.NDArray[np.float64]) -> tuple[float, float]:
+    """The cheapest answer threshold and margin, for questions whose first candidates have these answering
+    ``probabilities`` (as :func:`decide` answers when no question is clear in meaning alone); among equals, the more
+    cautious (higher threshold, wider margin). Facts within 0.1 in log-odds always tie."""
+    leads = np.array([q.lead for q in decided])
+    # What answering each question costs: a right answer saves one, a wrong or a false one costs.
+    costs = np.array([(-1.0 if q.right else WRONG_ANSWER_COST) if q.in_scope else FALSE_ANSWER_COST for q in decided])
+    return min(
+        ((step / 100, lead / 10) for step in range(20, 96) for lead in range(1, 11)),
+        key=lambda pair: (float(costs[(probabilities >= pair[0]) & (leads > pair[1])].sum()), -pair[0], -pair[1]),
+    )
+
+
 def fit_calibration(engine: Engine, sets: Mapping[str, Sequence[EvalCase]]) -> CalibrationReport:
     """Fit the decision to the question ``sets`` (by name; in scope with gold phrases, and out of scope) as
     ``engine`` reads them, each set with the other sets' questions as the questions asked before."""
@@ -237,36 +250,25 @@ def fit_calibration(engine: Engine, sets: Mapping[str, Sequence[EvalCase]]) -> C
     ranking = _logistic(FEATURES, rows, [label for question in questions for label in question.labels])
     decided = _first_candidates(questions, ranking)
     answering = _logistic(ANSWER_FEATURES, [q.features for q in decided], [q.right for q in decided])
-    in_scope = [question for question in decided if question.in_scope]
-    confidence = sorted(answering.probability(ANSWER_FEATURES, q.features) for q in in_scope)
-    similarity = sorted(q.features[FEATURES.index("semantic")] for q in in_scope)
-    cut = int(len(in_scope) * (1 - _OFFERED_SHARE))
-
-    def cost(calibration: Calibration) -> float:
-        right, wrong, false = _outcomes(decided, calibration)
-        return -right + WRONG_ANSWER_COST * wrong + FALSE_ANSWER_COST * false
-
-    def with_thresholds(answer: float, margin: float, lead: float = 2.0, close: float = 1.0) -> Calibration:
-        offer = round(answer * _OFFER_SHARE_OF_ANSWER, 4)
-        return Calibration(
-            ranking=ranking,
-            answering=answering,
-            answer=answer,
-            margin=margin,
-            offer=offer,
-            suggest=round(min(confidence[cut], offer), 4),
-            related=round(similarity[cut], 4),
-            clear_similarity=close,
-            clear_lead=lead,
-        )
-
-    # The cheapest answer threshold and margin (no question answered for being clear in meaning alone); among
-    # equals, the more cautious (higher threshold, wider margin). Facts within 0.1 in log-odds always tie.
-    answer, margin = min(
-        ((step / 100, lead / 10) for step in range(20, 96) for lead in range(1, 11)),
-        key=lambda pair: (cost(with_thresholds(*pair)), -pair[0], -pair[1]),
+    probabilities = np.array([answering.probability(ANSWER_FEATURES, q.features) for q in decided])
+    answer, margin = _thresholds(decided, probabilities)
+    in_scope = np.array([q.in_scope for q in decided])
+    # Unanswered in-scope questions are still offered their facts: the suggestion thresholds keep _OFFERED_SHARE.
+    cut = int(in_scope.sum() * (1 - _OFFERED_SHARE))
+    confidence = np.sort(probabilities[in_scope])
+    similarity = np.sort(np.array([q.features[FEATURES.index("semantic")] for q in decided])[in_scope])
+    offer = round(answer * _OFFER_SHARE_OF_ANSWER, 4)
+    calibration = Calibration(
+        ranking=ranking,
+        answering=answering,
+        answer=answer,
+        margin=margin,
+        offer=offer,
+        suggest=round(min(float(confidence[cut]), offer), 4),
+        related=round(float(similarity[cut]), 4),
+        clear_similarity=CLEAR_SIMILARITY,
+        clear_lead=CLEAR_LEAD,
     )
-    calibration = with_thresholds(answer, margin, CLEAR_LEAD, CLEAR_SIMILARITY)
     right, wrong, false = _outcomes(decided, calibration)
     return CalibrationReport(
         calibration,

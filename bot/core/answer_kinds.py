@@ -30,6 +30,7 @@ class AnswerKind(StrEnum):
 
     PLACE = "place"
     TIME = "time"
+    DATE = "date"  # a calendar date, which a weekday or "last month" does not give
     QUANTITY = "quantity"
     DURATION = "duration"
     WORDS = "words"  # what someone said: a quotation
@@ -42,6 +43,7 @@ class Asked:
 
     kinds: frozenset[AnswerKind] = frozenset()
     speaker: str = ""  # the subject of "what did X say" (people it names as possessors left out), or ""
+    group: str = ""  # the plural noun of "which lawmakers ...": who or what of that group, by name, or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ _ASKED = {
     AnswerKind.TIME: re.compile(
         r"\bwhen\b(?! it comes to)|\b(?:what|which) (?:day|date|time|year|month|week)\b|\bhow long ago\b"
     ),
+    AnswerKind.DATE: re.compile(r"\bdates?\b|\bday of the month\b"),
     AnswerKind.QUANTITY: re.compile(
         r"\bhow (?:many|much)\b(?! (?:longer|time))|\b(?:what|which) (?:percent|percentage|share|amount)\b|%|"
         r"\bnumber of\b|\bworth\b"
@@ -84,6 +87,7 @@ _ASKED = {
         r"\bwhich\b.*\b(?:specific|specifically|exactly|by name|name them|names|or more|like [\w ]+ or what)\b"
     ),
 }
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
     "million|billion|trillion|dozen|percent|half"
@@ -92,9 +96,13 @@ _GIVEN = {
     # A place is named after a preposition, capitalised: "arrived in Russia", "in the Oval Office".
     AnswerKind.PLACE: re.compile(r"\b(?:in|at|to|from|into|inside|near|visited) (?:the )?[A-Z][a-z]"),
     AnswerKind.TIME: re.compile(
-        r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
-        r"july|august|september|october|november|december|yesterday|today|tomorrow|tonight|ago|"
-        r"(?:last|next|this) (?:week|month|year)|earlier|later|(?:19|20)\d\d)\b",
+        rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_MONTHS}|"
+        r"yesterday|today|tomorrow|tonight|ago|(?:last|next|this) (?:week|month|year)|earlier|later|(?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    ),
+    AnswerKind.DATE: re.compile(
+        rf"\b(?:{_MONTHS}) \d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})\b|"
+        r"\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b",
         re.IGNORECASE,
     ),
     AnswerKind.QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
@@ -106,6 +114,14 @@ _GIVEN = {
     # Names listed: "Rubio and Waltz", "Donetsk, Luhansk and Zaporizhzhia".
     AnswerKind.MEMBERS: re.compile(r"\b[A-Z][\w\u2019'-]+(?:, [A-Z][\w\u2019'-]+)*,? and [A-Z][\w\u2019'-]+"),
 }
+# "which lawmakers", "which two officials": the members of a group are asked for. Words ending in "s" that are not
+# plural nouns are left out.
+_ASKED_GROUP = re.compile(r"\bwhich (?:(?:two|three|other|specific|particular|exact) )?(?P<group>[a-z]+[^s\W]s)\b")
+_NOT_GROUPS = frozenset({"was", "has", "does", "his", "its", "this", "thus", "plus", "yes", "news"})
+# A group's members are named when a name (a capitalised word inside a sentence) or a possessor ("the adviser's
+# comments") stands within this many words of the group's word in a quote.
+_NAMED_WITHIN = 3
+_QUOTE_WORD = re.compile(r"[\w\u2019'-]+")
 # Where a message holds a second question: a question mark or semicolon, or "and" / a comma before a question word.
 _PARTS = re.compile(
     r"[?;]|,? \band (?=(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)|"
@@ -134,12 +150,14 @@ def asked_of(question: str) -> Asking:
 
 def _asked_in(question: str) -> Asked:
     kinds = {kind for kind, pattern in _ASKED.items() if pattern.search(question)}
+    grouped = _ASKED_GROUP.search(question)
+    group = grouped.group("group") if grouped and grouped.group("group") not in _NOT_GROUPS else ""
     said = _ASKED_SPEAKER.search(question)
     if said:
-        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip())
+        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip(), group)
     if _ASKED_WORDS.search(question):  # "what was said": someone's words, whoever's
         kinds.add(AnswerKind.WORDS)
-    return Asked(frozenset(kinds))
+    return Asked(frozenset(kinds), group=group)
 
 
 # Facts are immutable, and the same few candidates come back question after question.
@@ -174,12 +192,38 @@ def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -
     not quote. ``names_in`` gives the people, places and bodies a text names (canonical, so "the Russian president"
     and "Putin" compare equal); a speaker asked about is only checked when it names someone ("what did the article
     say" asks for no one's words)."""
-    if asked.kinds - given_kinds(fact):
+    if asked.kinds - given_kinds(fact) or (asked.group and _unnamed_group(fact, asked.group)):
         return True
     asked_names = set(names_in(asked.speaker)) if asked.speaker else set()
     if not asked_names:
         return False
     return not asked_names & _speakers(fact, names_in)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unnamed_group(fact: Fact, group: str) -> bool:
+    """Whether a quote of ``fact`` speaks of ``group`` (a plural noun) without naming its members: "a move that had
+    caught lawmakers by surprise" says that lawmakers were surprised, not which; "Crimea and regions in the Donbas"
+    names them."""
+    for citation in fact.citations:
+        words = list(_QUOTE_WORD.finditer(citation.quote))
+        for number, word in enumerate(words):
+            if word.group().lower() != group:
+                continue
+            near = words[max(0, number - _NAMED_WITHIN) : number] + words[number + 1 : number + 1 + _NAMED_WITHIN]
+            if not any(_names(citation.quote, other) for other in near):
+                return True
+    return False
+
+
+def _names(quote: str, word: re.Match[str]) -> bool:
+    """Whether ``word`` of ``quote`` names someone or something: capitalised where a sentence does not start, or a
+    possessor."""
+    text = word.group()
+    if text.endswith(("\u2019s", "'s")):
+        return True
+    before = quote[: word.start()].rstrip(' \u201c"')
+    return text[:1].isupper() and bool(before) and not before.endswith((".", "!", "?"))
 
 
 def _speakers(fact: Fact, names_in: Callable[[str], Iterable[str]]) -> set[str]:

@@ -17,7 +17,8 @@ import base64
 import binascii
 import functools
 import json
-from collections.abc import Collection, Sequence
+import math
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -32,11 +33,13 @@ from bot.core.semantic import Quantized
 
 __all__ = [
     "ASKED_FILE",
+    "NEIGHBOURS",
     "NOTHING_ASKED",
     "AskedError",
     "AskedIndex",
     "AskedQuestion",
     "Nearest",
+    "Votes",
     "encode_asked",
     "load_asked",
 ]
@@ -74,30 +77,64 @@ class _Line(AskedQuestion):
     scale: float
 
 
+# How many of the closest questions vote, and how fast a vote fades with distance (a question this much less similar
+# than the closest counts 1/e as much): near neighbours decide, a crowd of distant ones does not.
+NEIGHBOURS = 10
+_VOTE_FADE = 0.05
+
+
 @dataclass(frozen=True, slots=True)
-class Nearest:
-    """How close a question is to the asked questions: per fact, the closest question it answers; and the
-    closest question the article does not answer."""
+class Votes:
+    """What the closest questions say, each weighed by how close it is: per fact, the share that it answers; and the
+    share the article does not answer."""
 
     by_fact: dict[str, float]
     refused: float
+
+
+@dataclass(frozen=True, slots=True)
+class Nearest:
+    """How close a question is to the asked questions: per fact, the closest question it answers; the closest
+    question the article does not answer; and the :data:`NEIGHBOURS` closest questions (similarity, the facts that
+    answer it), closest first."""
+
+    by_fact: dict[str, float]
+    refused: float
+    neighbours: tuple[tuple[float, tuple[str, ...]], ...] = ()
 
     def with_phrasings(self, fact_ids: Collection[str]) -> Nearest:
         """This, with a question worded as one of ``fact_ids``' own phrasings: each fact's own question and aliases
         are questions it is known to answer (a moderator's word for it)."""
         if not fact_ids:
             return self
-        return Nearest({**self.by_fact, **dict.fromkeys(fact_ids, 1.0)}, self.refused)
+        worded = tuple((1.0, (fact_id,)) for fact_id in fact_ids)
+        return Nearest({**self.by_fact, **dict.fromkeys(fact_ids, 1.0)}, self.refused, (*worded, *self.neighbours))
 
     def similarity(self, fact_id: str, floor: float) -> float:
         """The closest question ``fact_id`` answers, or ``floor`` when that is closer (its own phrasings' similarity:
         a fact nobody has asked about yet, such as a moderator's new one, is known by those)."""
         return max(self.by_fact.get(fact_id, floor), floor)
 
+    def votes(self, own: Mapping[str, float]) -> Votes:
+        """The closest questions' votes, counting each fact's own phrasings, ``own`` similarity away, as a question
+        it answers (so a fact nobody has asked about yet, such as a moderator's new one, has its say)."""
+        pool = sorted([*self.neighbours, *((value, (fact_id,)) for fact_id, value in own.items())], reverse=True)
+        closest = pool[:NEIGHBOURS]
+        if not closest:
+            return Votes({}, 1.0)  # nothing to go by: as if refused
+        weights = [math.exp((similarity - closest[0][0]) / _VOTE_FADE) for similarity, _ in closest]
+        total = math.fsum(weights)
+        by_fact: dict[str, float] = {}
+        for weight, (_, facts) in zip(weights, closest, strict=True):
+            for fact_id in facts:
+                by_fact[fact_id] = by_fact.get(fact_id, 0.0) + weight / total
+        refused = math.fsum(weight for weight, (_, facts) in zip(weights, closest, strict=True) if not facts)
+        return Votes(by_fact, refused / total)
+
 
 # What is known when no question was kept (their vectors were made by another model): every question is taken as
 # close to one the article does not answer, so the decision, fitted with the questions, answers only what it is sure
-# of without them.
+# of without them; the facts' own phrasings are all that votes.
 NOTHING_ASKED = Nearest({}, 1.0)
 
 
@@ -146,7 +183,10 @@ class AskedIndex:
             if (rows := self._rows_by_fact.get(fact_id)) is not None
         }
         refused = float(similarities[self._refused_rows].max()) if len(self._refused_rows) else NOTHING_ASKED.refused
-        return Nearest(by_fact, refused)
+        count = min(NEIGHBOURS, len(similarities))
+        closest = np.argpartition(-similarities, count - 1)[:count]
+        neighbours = tuple((float(similarities[row]), self.questions[row].facts) for row in closest)
+        return Nearest(by_fact, refused, tuple(sorted(neighbours, key=lambda pair: -pair[0])))
 
 
 def encode_asked(index: AskedIndex) -> str:

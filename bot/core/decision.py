@@ -56,6 +56,8 @@ FEATURES = (
     "asked",  # cosine similarity of the question and the closest asked question the fact answers (see asked)
     "asked_lead",  # that similarity less the best other candidate's
     "refused",  # cosine similarity of the question and the closest asked question the article does not answer
+    "asked_vote",  # the share of the closest asked questions (and facts' own phrasings) it answers, by closeness
+    "refused_vote",  # the share of them the article does not answer (a question-wide figure)
 )
 # The answering model's: the first candidate's features and how far its ranking probability leads the second's.
 ANSWER_FEATURES = (*FEATURES, "lead")
@@ -222,6 +224,7 @@ def gather_evidence(
     specific = min(traits.known_words, _SPECIFIC_WORDS) / _SPECIFIC_WORDS
     fact_ids = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact for fact, _ in semantic)]))
     asked = {fact_id: nearest.similarity(fact_id, similarities.get(fact_id, floor)) for fact_id in fact_ids}
+    votes = nearest.votes(similarities)
     found = []
     for fact_id in fact_ids:
         score = lexical_scores.get(fact_id, 0.0)
@@ -243,6 +246,8 @@ def gather_evidence(
             asked[fact_id],
             asked[fact_id] - max((v for k, v in asked.items() if k != fact_id), default=floor),
             nearest.refused,
+            votes.by_fact.get(fact_id, 0.0),
+            votes.refused,
         )
         found.append(Evidence(fact_id, values))
     return found

@@ -8,7 +8,7 @@ import pytest
 
 from bot.core.answer_kinds import AnswerKind, Asked, asked_of, given_kinds, lacks_asked
 from bot.core.engine import Engine
-from bot.core.models import CitationDraft, FactDraft, Provenance, resolve_fact
+from bot.core.models import Citation, CitationDraft, Fact, FactDraft, Provenance, resolve_fact
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,9 @@ from bot.core.models import CitationDraft, FactDraft, Provenance, resolve_fact
         ("which senators exactly were upset", {AnswerKind.MEMBERS}),
         ("which oblasts does he want, donetsk and luhansk or more?", {AnswerKind.MEMBERS}),
         ("which metals are covered, like cobalt or what", {AnswerKind.MEMBERS}),
+        ("on what exact date was the oval office meeting", {AnswerKind.DATE}),
+        ("what calendar date did witkoff land", {AnswerKind.DATE}),
+        ("which date did ukraine agree", {AnswerKind.TIME, AnswerKind.DATE}),
         # Not asking for a place, a time or anyone's words:
         ("where does russia stand on the ceasefire", set()),
         ("where does the author work", set()),
@@ -49,6 +52,31 @@ def test_the_kind_asked_for_is_read_from_the_wording(question: str, kinds: set[A
 )
 def test_whose_words_are_asked_for(question: str, speaker: str) -> None:
     assert [part.speaker for part in asked_of(question).parts] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("question", "group"),
+    [
+        ("which lawmakers were caught by surprise", "lawmakers"),
+        ("which two officials are mediating", "officials"),
+        ("which was first, ushakov or putin", ""),  # not a plural noun
+        ("which news outlet published this", ""),
+        ("what lawmakers were surprised", ""),  # only "which" asks to pick members out
+    ],
+)
+def test_which_members_of_a_group_are_asked_for(question: str, group: str) -> None:
+    assert [part.group for part in asked_of(question).parts] == [group]
+
+
+def test_a_calendar_date_is_given_only_by_a_date() -> None:
+    def gives_date(quote: str) -> bool:
+        citation = Citation(quote=quote, speaker="NOTUS", source="notus-ceasefire", start=0, end=len(quote))
+        return AnswerKind.DATE in given_kinds(
+            Fact(id="dated", question="When?", aliases=(), answer=".", citations=(citation,))
+        )
+
+    assert gives_date("It was signed on March 13.") and gives_date("the 13th of March")
+    assert not gives_date("arrived in Russia on Thursday") and not gives_date("last month")
 
 
 def test_two_questions_in_one_are_read_apart_and_asides_are_not_questions() -> None:
@@ -89,6 +117,14 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         # Which ones by name: only a quote listing names ("Marco Rubio and Waltz") gives them.
         ("which officials exactly are the go-betweens", "intermediaries", False),
         ("which lawmakers specifically were caught off guard, names pls", "aid-resumed", True),
+        # "which lawmakers": the quote says lawmakers were caught by surprise, naming none of them.
+        ("which lawmakers were caught by surprise by the halt", "aid-resumed", True),
+        # Named beside the group's word: "Crimea and regions in the Donbas", "his ... adviser's comments".
+        ("which regions does putin want recognized", "putin-demands", False),
+        ("which comments did putin walk back", "putin-walk-back", False),
+        # A weekday or "last month" is no calendar date.
+        ("what date did witkoff arrive in russia", "witkoff-trip", True),
+        ("on what exact date was the oval office meeting", "oval-office", True),
         # Either part of two questions in one may be the one the fact answers.
         ("how long is the ceasefire and did russia agree", "russia-position", False),
     ],

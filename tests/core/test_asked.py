@@ -8,7 +8,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.asked import ASKED_FILE, AskedError, AskedIndex, AskedQuestion, encode_asked, load_asked
+from bot.core.asked import (
+    ASKED_FILE,
+    NOTHING_ASKED,
+    AskedError,
+    AskedIndex,
+    AskedQuestion,
+    encode_asked,
+    load_asked,
+)
 from bot.core.engine import Engine
 from bot.core.semantic import quantize
 
@@ -32,6 +40,27 @@ def test_a_question_is_closest_to_the_questions_asked_about_its_fact(curated_eng
     assert nearest.similarity("who-is-putin", 0.25) == 0.25
     personal = index.nearest(curated_engine.question_vectors(["what is putin's age"])[0], [])
     assert personal.refused > 0.8 > nearest.refused
+
+
+def test_the_closest_questions_vote_by_closeness(curated_engine: Engine) -> None:
+    index = _index(curated_engine)
+    kremlin = index.nearest(curated_engine.question_vectors(["did the kremlin accept the ceasefire"])[0], [])
+    votes = kremlin.votes({})
+    assert votes.by_fact["russia-position"] > votes.by_fact["ukraine-agreed"]
+    assert votes.by_fact["russia-position"] > votes.refused
+    assert sum(votes.by_fact.values()) + votes.refused == pytest.approx(1.0)
+    age = index.nearest(curated_engine.question_vectors(["what is putin's age"])[0], []).votes({})
+    assert age.refused > 0.5
+    # A fact's own phrasings count as questions it answers: closer than every question asked, it leads the vote.
+    assert kremlin.votes({"who-is-putin": 0.99}).by_fact["who-is-putin"] > 0.5
+    # So does a question worded as one of its phrasings.
+    assert kremlin.with_phrasings(["ukraine-agreed"]).votes({}).by_fact["ukraine-agreed"] > 0.5
+
+
+def test_with_no_questions_kept_only_the_facts_own_phrasings_vote() -> None:
+    assert NOTHING_ASKED.votes({}).refused == 1.0  # nothing at all to go by
+    votes = NOTHING_ASKED.votes({"russia-position": 0.9, "ukraine-agreed": 0.5})
+    assert votes.refused == 0.0 and votes.by_fact["russia-position"] > 0.99
 
 
 def test_a_set_is_read_without_its_own_questions(curated_engine: Engine) -> None:

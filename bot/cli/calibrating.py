@@ -17,8 +17,7 @@ from bot.settings import PROJECT_ROOT
 __all__ = ["TRAINING_SETS", "register"]
 
 # The sets the decision is fitted on, and whose questions it keeps as the questions asked before (bot/core/asked.py).
-# A set that measures a change is kept out until it has been reported; never eval/untouched/. Not yet
-# eval/discord_m.jsonl: it measures the fourth round's changes (docs/quality.md).
+# A set that measures a change is kept out until it has been reported; never eval/untouched/.
 TRAINING_SETS = (
     PROJECT_ROOT / "eval" / "discord_a.jsonl",
     PROJECT_ROOT / "eval" / "discord_b.jsonl",
@@ -32,6 +31,7 @@ TRAINING_SETS = (
     PROJECT_ROOT / "eval" / "discord_j.jsonl",
     PROJECT_ROOT / "eval" / "discord_k.jsonl",
     PROJECT_ROOT / "eval" / "discord_l.jsonl",
+    PROJECT_ROOT / "eval" / "discord_m.jsonl",
     PROJECT_ROOT / "eval" / "discord_p.jsonl",
     PROJECT_ROOT / "eval" / "blind.jsonl",
     PROJECT_ROOT / "eval" / "blind2.jsonl",

@@ -33,6 +33,8 @@ TRAINING_SETS = (
     PROJECT_ROOT / "eval" / "discord_l.jsonl",
     PROJECT_ROOT / "eval" / "discord_m.jsonl",
     PROJECT_ROOT / "eval" / "discord_p.jsonl",
+    PROJECT_ROOT / "eval" / "discord_q.jsonl",
+    PROJECT_ROOT / "eval" / "discord_r.jsonl",
     PROJECT_ROOT / "eval" / "blind.jsonl",
     PROJECT_ROOT / "eval" / "blind2.jsonl",
     PROJECT_ROOT / "eval" / "paraphrases.jsonl",

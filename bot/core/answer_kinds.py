@@ -43,6 +43,7 @@ class Asked:
 
     kinds: frozenset[AnswerKind] = frozenset()
     speaker: str = ""  # the subject of "what did X say" (people it names as possessors left out), or ""
+    named: str = ""  # the part's words, when it asks for someone besides those it names ("who else"), or ""
     group: str = ""  # the plural noun of "which lawmakers ...": who or what of that group, by name, or ""
 
 
@@ -122,6 +123,8 @@ _NOT_GROUPS = frozenset({"was", "has", "does", "his", "its", "this", "thus", "pl
 # comments") stands within this many words of the group's word in a quote.
 _NAMED_WITHIN = 3
 _QUOTE_WORD = re.compile(r"[\w\u2019'-]+")
+# "who else was there": someone besides the people the question names.
+_ASKED_OTHERS = re.compile(r"\b(?:who|anyone|anybody|someone|somebody) else\b")
 # Where a message holds a second question: a question mark or semicolon, or "and" / a comma before a question word.
 _PARTS = re.compile(
     r"[?;]|,? \band (?=(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)|"
@@ -152,12 +155,13 @@ def _asked_in(question: str) -> Asked:
     kinds = {kind for kind, pattern in _ASKED.items() if pattern.search(question)}
     grouped = _ASKED_GROUP.search(question)
     group = grouped.group("group") if grouped and grouped.group("group") not in _NOT_GROUPS else ""
+    named = question if _ASKED_OTHERS.search(question) else ""
     said = _ASKED_SPEAKER.search(question)
     if said:
-        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip(), group)
+        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip(), named, group)
     if _ASKED_WORDS.search(question):  # "what was said": someone's words, whoever's
         kinds.add(AnswerKind.WORDS)
-    return Asked(frozenset(kinds), group=group)
+    return Asked(frozenset(kinds), named=named, group=group)
 
 
 # Facts are immutable, and the same few candidates come back question after question.
@@ -194,6 +198,8 @@ def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -
     say" asks for no one's words)."""
     if asked.kinds - given_kinds(fact) or (asked.group and _unnamed_group(fact, asked.group)):
         return True
+    if asked.named and not _named_in_quotes(fact, names_in) - set(names_in(asked.named)):
+        return True  # "who else": its quotes name no one the question does not
     asked_names = set(names_in(asked.speaker)) if asked.speaker else set()
     if not asked_names:
         return False
@@ -224,6 +230,11 @@ def _names(quote: str, word: re.Match[str]) -> bool:
         return True
     before = quote[: word.start()].rstrip(' \u201c"')
     return text[:1].isupper() and bool(before) and not before.endswith((".", "!", "?"))
+
+
+def _named_in_quotes(fact: Fact, names_in: Callable[[str], Iterable[str]]) -> set[str]:
+    """The people, places and bodies ``fact``'s quotes name."""
+    return {name for citation in fact.citations for name in names_in(citation.quote)}
 
 
 def _speakers(fact: Fact, names_in: Callable[[str], Iterable[str]]) -> set[str]:

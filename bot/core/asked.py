@@ -46,6 +46,7 @@ __all__ = [
 
 ASKED_FILE = Path(__file__).with_name("asked.jsonl")
 _FORMAT: Literal["asked-questions/1"] = "asked-questions/1"
+_NO_ROWS = np.array([], np.intp)
 
 
 class AskedError(ProblemsError):
@@ -183,10 +184,17 @@ class AskedIndex:
             if (rows := self._rows_by_fact.get(fact_id)) is not None
         }
         refused = float(similarities[self._refused_rows].max()) if len(self._refused_rows) else NOTHING_ASKED.refused
-        count = min(NEIGHBOURS, len(similarities))
-        closest = np.argpartition(-similarities, count - 1)[:count]
-        neighbours = tuple((float(similarities[row]), self.questions[row].facts) for row in closest)
-        return Nearest(by_fact, refused, tuple(sorted(neighbours, key=lambda pair: -pair[0])))
+        # Only questions refused, or answered by a candidate, vote: one answered by a fact no longer served (a
+        # moderator removed it) or far from this question's candidates says nothing about them.
+        on_table = set(fact_ids)
+        voters = np.unique(
+            np.concatenate([self._refused_rows, *(self._rows_by_fact.get(f, _NO_ROWS) for f in on_table)])
+        )
+        order = voters[np.argsort(-similarities[voters], kind="stable")[:NEIGHBOURS]]
+        neighbours = tuple(
+            (float(similarities[row]), tuple(f for f in self.questions[row].facts if f in on_table)) for row in order
+        )
+        return Nearest(by_fact, refused, neighbours)
 
 
 def encode_asked(index: AskedIndex) -> str:

@@ -122,6 +122,9 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         # Named beside the group's word: "Crimea and regions in the Donbas", "his ... adviser's comments".
         ("which regions does putin want recognized", "putin-demands", False),
         ("which comments did putin walk back", "putin-walk-back", False),
+        # "Who else": only a quote naming someone the question does not.
+        ("who else was at the oval office meeting besides trump and zelenskyy", "oval-office", True),
+        ("who else is mediating besides waltz", "intermediaries", False),
         # A weekday or "last month" is no calendar date.
         ("what date did witkoff arrive in russia", "witkoff-trip", True),
         ("on what exact date was the oval office meeting", "oval-office", True),

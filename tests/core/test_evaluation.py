@@ -16,23 +16,29 @@ from bot.settings import PROJECT_ROOT
 # were written from the article alone by people who had not seen the facts. The decision keeps every one of these
 # sets' questions as questions asked before (bot/core/asked.py); each set is read without its own, as when fitting.
 QUESTION_SETS = [
-    (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.85, 1 / 12, 0.95),
-    (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.9, 1 / 15, 0.96),
+    (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.85, 1 / 12, 0.98),
+    (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.91, 1 / 15, 0.98),
     (PROJECT_ROOT / "eval" / "blind.jsonl", 0.9, 1 / 41, 0.96),
-    (PROJECT_ROOT / "eval" / "blind2.jsonl", 0.78, 3 / 30, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_a.jsonl", 0.88, 1 / 69, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_b.jsonl", 0.85, 1 / 69, 0.97),
-    (PROJECT_ROOT / "eval" / "discord_final.jsonl", 0.9, 1 / 67, 0.97),
-    (PROJECT_ROOT / "eval" / "discord_d.jsonl", 0.87, 3 / 60, 0.95),
-    (PROJECT_ROOT / "eval" / "discord_e.jsonl", 0.81, 2 / 60, 0.95),
-    (PROJECT_ROOT / "eval" / "discord_f.jsonl", 0.85, 1 / 57, 0.95),
-    (PROJECT_ROOT / "eval" / "discord_g.jsonl", 0.82, 1 / 65, 0.95),
-    (PROJECT_ROOT / "eval" / "discord_h.jsonl", 0.83, 1 / 66, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_i.jsonl", 0.8, 2 / 65, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_j.jsonl", 0.83, 2 / 65, 0.93),
-    # Not fitted on: discord_k measured the last change, discord_l was kept untouched until the end.
-    (PROJECT_ROOT / "eval" / "discord_k.jsonl", 0.87, 2 / 65, 0.96),
-    (PROJECT_ROOT / "eval" / "discord_l.jsonl", 0.83, 3 / 65, 0.96),
+    (PROJECT_ROOT / "eval" / "blind2.jsonl", 0.86, 2 / 30, 0.98),
+    (PROJECT_ROOT / "eval" / "discord_a.jsonl", 0.92, 1 / 69, 0.97),
+    (PROJECT_ROOT / "eval" / "discord_b.jsonl", 0.89, 1 / 69, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_final.jsonl", 0.91, 1 / 67, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_d.jsonl", 0.9, 2 / 60, 0.94),
+    (PROJECT_ROOT / "eval" / "discord_e.jsonl", 0.87, 2 / 60, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_f.jsonl", 0.91, 1 / 57, 0.97),
+    (PROJECT_ROOT / "eval" / "discord_g.jsonl", 0.85, 1 / 65, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_h.jsonl", 0.88, 1 / 66, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_i.jsonl", 0.84, 2 / 65, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_j.jsonl", 0.86, 2 / 65, 0.93),
+    (PROJECT_ROOT / "eval" / "discord_k.jsonl", 0.88, 2 / 65, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_l.jsonl", 0.84, 3 / 65, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_m.jsonl", 0.85, 1 / 65, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_p.jsonl", 0.85, 4 / 91, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_q.jsonl", 0.85, 1 / 65, 0.97),
+    (PROJECT_ROOT / "eval" / "discord_r.jsonl", 0.84, 3 / 65, 0.94),
+    # Not fitted on: discord_n and discord_s measured the fourth round's changes.
+    (PROJECT_ROOT / "eval" / "discord_n.jsonl", 0.91, 1 / 65, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_s.jsonl", 0.86, 1 / 65, 0.95),
 ]
 
 

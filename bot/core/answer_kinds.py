@@ -22,7 +22,16 @@ from enum import StrEnum
 from bot.core.lexicon import raw_tokens
 from bot.core.models import Fact
 
-__all__ = ["AnswerKind", "Asked", "Asking", "asked_of", "given_kinds", "lacks_asked", "worded_as_phrasing"]
+__all__ = [
+    "AnswerKind",
+    "Asked",
+    "Asking",
+    "asked_of",
+    "given_kinds",
+    "lacks_asked",
+    "questions_in",
+    "worded_as_phrasing",
+]
 
 
 class AnswerKind(StrEnum):
@@ -125,11 +134,15 @@ _NAMED_WITHIN = 3
 _QUOTE_WORD = re.compile(r"[\w\u2019'-]+")
 # "who else was there": someone besides the people the question names.
 _ASKED_OTHERS = re.compile(r"\b(?:who|anyone|anybody|someone|somebody) else\b")
-# Where a message holds a second question: a question mark or semicolon, or "and" / a comma before a question word.
-_PARTS = re.compile(
-    r"[?;]|,? \band (?=(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)|"
-    r", (?=(?:what|who|when|where|why|how|which)\b)"
+# Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
+# "also" before a question word.
+_NEXT_QUESTION = (
+    r"[?;]| [+&] |,? \b(?:and|also),? (?=(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)"
 )
+_QUESTIONS = re.compile(_NEXT_QUESTION, re.IGNORECASE)
+# Within one question, a comma before a question word also starts a clause asking for its own detail ("if not a
+# breather, what does Russia want"); it does not start a question of its own.
+_PARTS = re.compile(rf"{_NEXT_QUESTION}|, (?=(?:what|who|when|where|why|how|which)\b)")
 # Someone named just before a verb of speaking in a quote: "Putin said", "Yuri Ushakov told reporters", "Putin
 # presented demands" (a fact's speaker is who is quoted, and narration often reports someone's words in its own).
 _QUOTED_SPEAKER = re.compile(
@@ -149,6 +162,15 @@ def asked_of(question: str) -> Asking:
     # A part of one or two words that asks for nothing ("lol", "names pls") is an aside, not a second question.
     parts = tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= _QUESTION_WORDS)
     return Asking(tuple(raw_tokens(question)), parts)
+
+
+def questions_in(message: str) -> list[str]:
+    """The questions a message asks, in order: "who are the intermediaries + when did Ukraine agree" asks two.
+    A piece of fewer than three words ("lol", "pls?") is an aside, not a question; a message of one question
+    is returned whole."""
+    pieces = [" ".join(piece.split()).strip(" ,.!") for piece in _QUESTIONS.split(message)]
+    questions = [piece for piece in pieces if len(piece.split()) >= _QUESTION_WORDS]
+    return questions if len(questions) > 1 else [message]
 
 
 def _asked_in(question: str) -> Asked:

@@ -72,6 +72,7 @@ class Brief:
     note: str | None
     choices: tuple[Suggestion, ...]
     fact_id: str | None
+    also: tuple[str, ...] = ()  # the message's other questions the fact base answers: the first choices
 
 
 def sentences(text: str) -> list[str]:
@@ -170,6 +171,7 @@ def brief(result: AskResult, sources: Mapping[str, Source]) -> Brief:
         len(rest),
         credit(fact.citations, sources),
         note,
-        result.suggestions,
+        result.also + result.suggestions,
         fact.id,
+        tuple(s.question for s in result.also),
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from bot.core.answer_kinds import asked_of, lacks_asked, worded_as_phrasing
+from bot.core.answer_kinds import asked_of, lacks_asked, questions_in, worded_as_phrasing
 from bot.core.asked import ASKED_FILE, AskedIndex, load_asked
 from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
@@ -79,6 +79,8 @@ class AskResult:
     score: float
     suggestions: tuple[Suggestion, ...] = ()
     off_topic: tuple[str, ...] = field(default=())
+    # When the message asks more than one question: the facts answering the others, in the order asked.
+    also: tuple[Suggestion, ...] = ()
 
 
 class Engine:
@@ -354,7 +356,18 @@ class Engine:
 
     def ask(self, question: str, asked: AskedIndex | None = None) -> AskResult:
         """Match ``question`` and return the answer, the close questions, or the usage reply (``asked`` as for
-        :meth:`read`)."""
+        :meth:`read`). A message asking several questions is answered by the first one answered, the facts
+        answering the others given as ``also``; when none is, the message is read whole."""
+        question = _clean(question)
+        parts = questions_in(strip_mentions(question))
+        if len(parts) > 1:
+            answered = [r for r in (self._answer(part, asked) for part in parts) if r.status is MatchStatus.ANSWERED]
+            if answered:
+                return _first_with_others(question, answered)
+        return self._answer(question, asked)
+
+    def _answer(self, question: str, asked: AskedIndex | None) -> AskResult:
+        """The answer to one question read whole."""
         reading = self.read(question, asked)
         if reading.usage:
             return AskResult(reading.question, MatchStatus.USAGE, None, 0.0)
@@ -394,6 +407,21 @@ class Engine:
         found = [] if exact is None else [exact]
         found += (self._facts[s.fact_id] for s in self.complete(text, limit) if s.fact_id != text.strip())
         return found[:limit]
+
+
+def _first_with_others(message: str, answered: Sequence[AskResult]) -> AskResult:
+    """The answer to a message of several questions: the first answered, with the other facts answered as
+    ``also`` (each once) and out of its close questions."""
+    first = answered[0]
+    first_id = first.fact.id if first.fact else None
+    others: dict[str, Suggestion] = {}
+    for result in answered[1:]:
+        if result.fact is not None and result.fact.id != first_id:
+            others.setdefault(result.fact.id, Suggestion(result.fact.id, result.fact.question, result.score))
+    suggestions = tuple(s for s in first.suggestions if s.fact_id not in others)
+    return AskResult(
+        message, first.status, first.fact, first.score, suggestions, first.off_topic, tuple(others.values())
+    )
 
 
 def _clean(question: str) -> str:

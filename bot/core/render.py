@@ -32,7 +32,8 @@ def _citation_json(citation: Citation) -> dict[str, Any]:
 
 
 def result_json(result: AskResult) -> dict[str, Any]:
-    """The machine-readable answer: question, status, answer, fact_id, score, citations, suggestions."""
+    """The machine-readable answer: question, status, answer, fact_id, score, citations, suggestions, and the
+    facts answering the message's other questions (``also``)."""
     fact = result.fact
     return {
         "question": result.question,
@@ -44,6 +45,7 @@ def result_json(result: AskResult) -> dict[str, Any]:
         "suggestions": [
             {"fact_id": s.fact_id, "question": s.question, "score": round(s.score, 1)} for s in result.suggestions
         ],
+        "also": [{"fact_id": s.fact_id, "question": s.question, "score": round(s.score, 1)} for s in result.also],
     }
 
 
@@ -88,6 +90,8 @@ class AnswerCard:
     fact_id: str | None
     # What introduces the suggestions in text: "" when the body already does ("Did you mean one of these?").
     suggestions_heading: str = ""
+    # The message's other questions the fact base answers, asked with it.
+    also: tuple[str, ...] = ()
 
 
 USAGE_TEXT = (
@@ -121,6 +125,7 @@ def answer_card(result: AskResult, sources: Mapping[str, Source]) -> AnswerCard:
             questions,
             fact.id,
             "Related questions:",
+            tuple(s.question for s in result.also),
         )
     list_heading = ""
     if result.off_topic:
@@ -146,6 +151,9 @@ def card_text(card: AnswerCard) -> str:
     sources = dict.fromkeys(citation.source for citation in card.citations)
     if sources:
         lines += ["", *(f"Source: {source}" for source in sources)]
+    if card.also:
+        lines += ["", "You also asked (ask it on its own for its answer):"]
+        lines += [f"  \u2022 {question}" for question in card.also]
     if card.suggestions:
         lines += ["", card.suggestions_heading] if card.suggestions_heading else [""]
         lines += [f"  \u2022 {question}" for question in card.suggestions]

@@ -96,3 +96,20 @@ def test_vectors_known_already_are_not_encoded_again(curated_engine: Engine) -> 
     assert [m.fact_id for m in again.semantic_search(question, 5)] == [
         m.fact_id for m in first.semantic_search(question, 5)
     ]
+
+
+def test_a_message_of_two_questions_is_answered_by_the_first_with_the_other_as_also(curated_engine: Engine) -> None:
+    first, second = curated_engine.fact("photo-credit"), curated_engine.fact("rubio-mean-girls")
+    assert first is not None and second is not None
+    result = curated_engine.ask(f"<@123> {first.question} also {second.question.lower()}")
+    assert result.status is MatchStatus.ANSWERED and result.fact == first
+    assert [s.fact_id for s in result.also] == [second.id]
+    assert all(s.fact_id != second.id for s in result.suggestions)
+    asked_twice = curated_engine.ask(f"{first.question} {first.question}")
+    assert asked_twice.fact == first and asked_twice.also == ()
+
+
+def test_a_message_whose_questions_are_all_unanswered_is_read_whole(curated_engine: Engine) -> None:
+    message = "what is putin's favourite food? and is marco rubio married?"
+    assert curated_engine.ask(message).status is not MatchStatus.ANSWERED
+    assert curated_engine.ask(message).question == message

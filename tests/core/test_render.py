@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.decision import MatchStatus
 from bot.core.engine import AskResult, Engine
-from bot.core.render import answer_card, card_text
+from bot.core.render import answer_card, card_text, result_json
 
 
 def test_close_questions_are_introduced_once(curated_engine: Engine) -> None:
@@ -20,6 +20,20 @@ def test_an_answer_names_its_related_questions(curated_engine: Engine) -> None:
     assert result.fact is not None and result.suggestions
     text = card_text(answer_card(result, curated_engine.sources))
     assert "Related questions:" in text and "Close questions" not in text
+
+
+def test_the_other_question_of_a_message_is_named_in_text_and_json(curated_engine: Engine) -> None:
+    result = curated_engine.ask("who took the photo? and who wrote the article?")
+    assert result.fact is not None and len(result.also) == 1
+    other = result.also[0]
+    text = card_text(answer_card(result, curated_engine.sources))
+    assert text.index("You also asked") < text.index(f"\u2022 {other.question}")
+    assert result_json(result)["also"] == [
+        {"fact_id": other.fact_id, "question": other.question, "score": round(other.score, 1)}
+    ]
+    alone = curated_engine.ask("who took the photo?")
+    assert "You also asked" not in card_text(answer_card(alone, curated_engine.sources))
+    assert result_json(alone)["also"] == []
 
 
 def _unclear(engine: Engine) -> AskResult:

@@ -140,6 +140,18 @@ async def test_a_related_question_picked_from_the_menu_is_answered_privately(wor
     assert embed_of(result).title != related.question  # the public answer is left alone
 
 
+async def test_the_other_question_of_a_message_is_named_and_offered_first_in_the_menu(world: World) -> None:
+    message = "who took the photo? and who wrote the article?"
+    other = world.bot.service.engine.ask(message).also[0]
+
+    result = await world.member.slash(world.channel, "ask", question=message)
+
+    embed = embed_of(result)
+    asked = next(field for field in embed.fields if field.name == "You also asked")
+    assert other.question in (asked.value or "")
+    assert select_options(response(result).components)["ask:related"][0] == other.question
+
+
 async def test_did_you_mean_offers_blurple_choices_and_the_askers_pick_becomes_the_answer(world: World) -> None:
     question = _ambiguous_question(world)
     offered = world.bot.service.engine.ask(question).suggestions

@@ -52,6 +52,9 @@ def answer_embed(brief: Brief) -> discord.Embed:
         description = f"{description}\n\n*{brief.note}*".strip()
     embed = discord.Embed(title=brief.title, description=description or None, colour=_COLOURS[brief.status])
     add_quotes(embed, brief.quotes)
+    if brief.also:
+        asked = "\n".join(f"\u2022 {question}" for question in brief.also)
+        embed.add_field(name="You also asked", value=f"{asked}\nPick it from the menu below.", inline=False)
     if brief.credit:
         embed.set_footer(text=brief.credit)
     return fit_embed(embed)

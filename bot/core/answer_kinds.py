@@ -78,6 +78,8 @@ _SUBJECT = rf"(?P<subject>{_SUBJECT_WORD}(?: {_SUBJECT_WORD}){{0,3}}?)"
 _ADVERB = r"(?:actually|exactly|really|just|even|ever|first|then|also|originally|publicly|later) "
 _ASKED_SPEAKER = re.compile(rf"\b{_AUXILIARY} {_SUBJECT} (?:{_ADVERB})?{_SPEECH}\b")
 _ASKED_WORDS = re.compile(rf"\bwhat (?:\w+ )?(?:was|were|is|got|gets) {_SPEECH}\b")
+# Words asking for the members of a group one by one.
+_CALL_FOR_NAMES = r"specific|specifically|exactly|by name|name them|names|list|listed"
 _ASKED = {
     AnswerKind.PLACE: re.compile(
         r"\bwhere\b(?!.*\b(?:stands?|work|works|worked)\b)(?! (?:are|do|does|is) things\b)|"
@@ -93,9 +95,7 @@ _ASKED = {
     ),
     AnswerKind.DURATION: re.compile(r"\bhow long\b(?! ago)"),
     # "which" with a call for names: "specifically", "by name", "names pls", "Donetsk and Luhansk or more?".
-    AnswerKind.MEMBERS: re.compile(
-        r"\bwhich\b.*\b(?:specific|specifically|exactly|by name|name them|names|or more|like [\w ]+ or what)\b"
-    ),
+    AnswerKind.MEMBERS: re.compile(rf"\bwhich\b.*\b(?:{_CALL_FOR_NAMES}|or more|like [\w ]+ or what)\b"),
 }
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = (
@@ -121,19 +121,33 @@ _GIVEN = {
         re.IGNORECASE,
     ),
     AnswerKind.WORDS: re.compile('["“”]'),
-    # Names listed: "Rubio and Waltz", "Donetsk, Luhansk and Zaporizhzhia".
-    AnswerKind.MEMBERS: re.compile(r"\b[A-Z][\w\u2019'-]+(?:, [A-Z][\w\u2019'-]+)*,? and [A-Z][\w\u2019'-]+"),
+    # Names listed ("Rubio and Waltz", "Donetsk, Luhansk and Zaporizhzhia"), or members introduced ("demands for
+    # any deal, including assurances that...").
+    AnswerKind.MEMBERS: re.compile(
+        r"\b[A-Z][\w\u2019'-]+(?:, [A-Z][\w\u2019'-]+)*,? and [A-Z][\w\u2019'-]+|\b(?:including|such as)\b"
+    ),
 }
 # "which lawmakers", "which two officials": the members of a group are asked for. Words ending in "s" that are not
 # plural nouns are left out.
 _ASKED_GROUP = re.compile(r"\bwhich (?:(?:two|three|other|specific|particular|exact) )?(?P<group>[a-z]+[^s\W]s)\b")
+# "what exactly are the 'questions on both sides'", "what were the questions, did he list them": the same, when the
+# question calls for them one by one.
+_ASKED_CONTENTS = re.compile(
+    r"\bwhat (?:(?P<call>exactly|specifically) )?(?:are|were) (?:the |those |these )?['\u2018\u201c\"]?"
+    r"(?P<group>[a-z]+[^s\W]s)\b"
+)
+_CALLED_FOR = re.compile(rf"\b(?:{_CALL_FOR_NAMES})\b")
 _NOT_GROUPS = frozenset({"was", "has", "does", "his", "its", "this", "thus", "plus", "yes", "news"})
 # A group's members are named when a name (a capitalised word inside a sentence) or a possessor ("the adviser's
 # comments") stands within this many words of the group's word in a quote.
 _NAMED_WITHIN = 3
 _QUOTE_WORD = re.compile(r"[\w\u2019'-]+")
 # "who else was there": someone besides the people the question names.
-_ASKED_OTHERS = re.compile(r"\b(?:who|anyone|anybody|someone|somebody) else\b")
+# "who did Witkoff meet with" asks the same: someone the question does not name.
+_ASKED_OTHERS = re.compile(
+    r"\b(?:who|anyone|anybody|someone|somebody) else\b|"
+    r"\bwho(?:m)? (?:did|does|will|would|is|was) (?:\S+ ){1,3}?(?:meet|meeting|meet with|sit down with|see|seeing)\b"
+)
 # Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
 # "also" before a question word.
 _NEXT_QUESTION = (
@@ -175,8 +189,7 @@ def questions_in(message: str) -> list[str]:
 
 def _asked_in(question: str) -> Asked:
     kinds = {kind for kind, pattern in _ASKED.items() if pattern.search(question)}
-    grouped = _ASKED_GROUP.search(question)
-    group = grouped.group("group") if grouped and grouped.group("group") not in _NOT_GROUPS else ""
+    group = _group_asked(question)
     named = question if _ASKED_OTHERS.search(question) else ""
     said = _ASKED_SPEAKER.search(question)
     if said:
@@ -184,6 +197,16 @@ def _asked_in(question: str) -> Asked:
     if _ASKED_WORDS.search(question):  # "what was said": someone's words, whoever's
         kinds.add(AnswerKind.WORDS)
     return Asked(frozenset(kinds), named=named, group=group)
+
+
+def _group_asked(question: str) -> str:
+    """The plural noun whose members ``question`` asks for by name, or ""."""
+    grouped = _ASKED_GROUP.search(question)
+    if grouped is None:
+        grouped = _ASKED_CONTENTS.search(question)
+        if grouped and not (grouped.group("call") or _CALLED_FOR.search(question, grouped.end())):
+            grouped = None
+    return grouped.group("group") if grouped and grouped.group("group") not in _NOT_GROUPS else ""
 
 
 # Facts are immutable, and the same few candidates come back question after question.
@@ -218,7 +241,7 @@ def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -
     not quote. ``names_in`` gives the people, places and bodies a text names (canonical, so "the Russian president"
     and "Putin" compare equal); a speaker asked about is only checked when it names someone ("what did the article
     say" asks for no one's words)."""
-    if asked.kinds - given_kinds(fact) or (asked.group and _unnamed_group(fact, asked.group)):
+    if asked.kinds - given_kinds(fact) or (asked.group and _unnamed_group(fact, asked.group, names_in)):
         return True
     if asked.named and not _named_in_quotes(fact, names_in) - set(names_in(asked.named)):
         return True  # "who else": its quotes name no one the question does not
@@ -228,30 +251,31 @@ def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -
     return not asked_names & _speakers(fact, names_in)
 
 
-@functools.lru_cache(maxsize=4096)
-def _unnamed_group(fact: Fact, group: str) -> bool:
+def _unnamed_group(fact: Fact, group: str, names_in: Callable[[str], Iterable[str]]) -> bool:
     """Whether a quote of ``fact`` speaks of ``group`` (a plural noun) without naming its members: "a move that had
     caught lawmakers by surprise" says that lawmakers were surprised, not which; "Crimea and regions in the Donbas"
-    names them."""
+    and "Putin presented demands" name them."""
     for citation in fact.citations:
         words = list(_QUOTE_WORD.finditer(citation.quote))
         for number, word in enumerate(words):
             if word.group().lower() != group:
                 continue
             near = words[max(0, number - _NAMED_WITHIN) : number] + words[number + 1 : number + 1 + _NAMED_WITHIN]
-            if not any(_names(citation.quote, other) for other in near):
+            if not any(_names(citation.quote, other, names_in) for other in near):
                 return True
     return False
 
 
-def _names(quote: str, word: re.Match[str]) -> bool:
-    """Whether ``word`` of ``quote`` names someone or something: capitalised where a sentence does not start, or a
-    possessor."""
+def _names(quote: str, word: re.Match[str], names_in: Callable[[str], Iterable[str]]) -> bool:
+    """Whether ``word`` of ``quote`` names someone or something: capitalised where a sentence does not start, a
+    name the lexicon knows where one does, or a possessor."""
     text = word.group()
     if text.endswith(("\u2019s", "'s")):
         return True
+    if not text[:1].isupper():
+        return False
     before = quote[: word.start()].rstrip(' \u201c"')
-    return text[:1].isupper() and bool(before) and not before.endswith((".", "!", "?"))
+    return (bool(before) and not before.endswith((".", "!", "?"))) or any(True for _ in names_in(text))
 
 
 def _named_in_quotes(fact: Fact, names_in: Callable[[str], Iterable[str]]) -> set[str]:

@@ -62,6 +62,11 @@ def test_whose_words_are_asked_for(question: str, speaker: str) -> None:
         ("which was first, ushakov or putin", ""),  # not a plural noun
         ("which news outlet published this", ""),
         ("what lawmakers were surprised", ""),  # only "which" asks to pick members out
+        # "what are the X" asks for them one by one only when it calls for them so.
+        ("what exactly are the 'questions on both sides' putin mentioned", "questions"),
+        ("what were the questions on both sides putin mentioned, did he list them?", "questions"),
+        ("what were the questions on both sides", ""),
+        ("what exactly are putin's demands", ""),
     ],
 )
 def test_which_members_of_a_group_are_asked_for(question: str, group: str) -> None:
@@ -146,6 +151,14 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         # "Who else": only a quote naming someone the question does not.
         ("who else was at the oval office meeting besides trump and zelenskyy", "oval-office", True),
         ("who else is mediating besides waltz", "intermediaries", False),
+        # "Who did X meet" asks the same: someone the question does not name.
+        ("who did witkoff meet with in russia on thursday", "witkoff-trip", True),
+        ("who did ushakov talk to", "ushakov-breather", False),
+        # The members asked for by name: a quote saying "questions" names none; "Putin presented demands ...,
+        # including" introduces them.
+        ("what exactly are the 'questions on both sides' putin mentioned", "putin-idea-correct", True),
+        ("what exactly are the demands", "putin-demands", False),
+        ("which demands did putin make specifically", "putin-demands", False),
         # A weekday or "last month" is no calendar date.
         ("what date did witkoff arrive in russia", "witkoff-trip", True),
         ("on what exact date was the oval office meeting", "oval-office", True),

@@ -35,6 +35,8 @@ TRAINING_SETS = (
     PROJECT_ROOT / "eval" / "discord_p.jsonl",
     PROJECT_ROOT / "eval" / "discord_q.jsonl",
     PROJECT_ROOT / "eval" / "discord_r.jsonl",
+    PROJECT_ROOT / "eval" / "discord_t.jsonl",
+    PROJECT_ROOT / "eval" / "discord_u.jsonl",
     PROJECT_ROOT / "eval" / "blind.jsonl",
     PROJECT_ROOT / "eval" / "blind2.jsonl",
     PROJECT_ROOT / "eval" / "paraphrases.jsonl",

@@ -36,6 +36,8 @@ QUESTION_SETS = [
     (PROJECT_ROOT / "eval" / "discord_p.jsonl", 0.85, 4 / 91, 0.95),
     (PROJECT_ROOT / "eval" / "discord_q.jsonl", 0.85, 1 / 65, 0.97),
     (PROJECT_ROOT / "eval" / "discord_r.jsonl", 0.84, 3 / 65, 0.94),
+    (PROJECT_ROOT / "eval" / "discord_t.jsonl", 0.86, 1 / 65, 0.95),
+    (PROJECT_ROOT / "eval" / "discord_u.jsonl", 0.86, 2 / 65, 0.95),
     # Not fitted on: discord_n and discord_s measured the fourth round's changes, discord_o was kept untouched.
     (PROJECT_ROOT / "eval" / "discord_n.jsonl", 0.91, 1 / 65, 0.96),
     (PROJECT_ROOT / "eval" / "discord_s.jsonl", 0.86, 1 / 65, 0.95),

@@ -21,6 +21,20 @@ def test_shipped_sources_and_facts_load() -> None:
     assert all(fact.provenance.origin == "curated" and fact.provenance.file for fact in facts)
 
 
+def test_no_curated_quote_is_cut_inside_its_quotation_marks() -> None:
+    # A quotation is cited with its marks, as the article prints it: the asker sees whose words start where.
+    sources = load_sources(SEEDS_DIR)
+    marks = "\u201c\u201d\u2018\u2019\"'"
+    cut = [
+        f"{fact.id}: {citation.quote[:40]}"
+        for fact in load_fact_files(FACTS_DIR, sources)
+        for citation in fact.citations
+        if sources[citation.source].text[citation.start - 1 : citation.start] in tuple(marks)
+        or sources[citation.source].text[citation.end : citation.end + 1] in tuple(marks)
+    ]
+    assert cut == []
+
+
 def test_seed_is_the_shared_article_byte_for_byte() -> None:
     shared = SEEDS_DIR.parent.parent / "shared" / "seeds" / ARTICLE_FILE
     if not shared.exists():

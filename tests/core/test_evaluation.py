@@ -42,6 +42,9 @@ QUESTION_SETS = [
     (PROJECT_ROOT / "eval" / "discord_n.jsonl", 0.91, 1 / 65, 0.96),
     (PROJECT_ROOT / "eval" / "discord_s.jsonl", 0.86, 1 / 65, 0.95),
     (PROJECT_ROOT / "eval" / "discord_o.jsonl", 0.87, 4 / 65, 0.95),
+    # Not fitted on: discord_v measured the fifth round's changes; discord_w was kept untouched until its end.
+    (PROJECT_ROOT / "eval" / "discord_v.jsonl", 0.85, 2 / 65, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_w.jsonl", 0.89, 2 / 65, 0.96),
 ]
 
 

@@ -15,7 +15,7 @@ from bot.settings import PROJECT_ROOT
 from tests.conftest import ARTICLE_PATH, run_bot_cli
 
 CITATION_KEYS = {"quote", "speaker", "source", "start", "end"}
-RESULT_KEYS = {"question", "status", "answer", "fact_id", "score", "citations", "suggestions"}
+RESULT_KEYS = {"question", "status", "answer", "fact_id", "score", "citations", "suggestions", "also"}
 
 
 @pytest.fixture

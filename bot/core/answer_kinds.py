@@ -40,6 +40,7 @@ class AnswerKind(StrEnum):
     PLACE = "place"
     TIME = "time"
     DATE = "date"  # a calendar date, which a weekday or "last month" does not give
+    DAY = "day"  # which day: a weekday or a date, which "early last week" does not give
     QUANTITY = "quantity"
     DURATION = "duration"
     WORDS = "words"  # what someone said: a quotation
@@ -89,6 +90,7 @@ _ASKED = {
         r"\bwhen\b(?! it comes to)|\b(?:what|which) (?:day|date|time|year|month|week)\b|\bhow long ago\b"
     ),
     AnswerKind.DATE: re.compile(r"\bdates?\b|\bday of the month\b"),
+    AnswerKind.DAY: re.compile(r"\b(?:what|which) (?:exact |specific |particular )?day\b"),
     AnswerKind.QUANTITY: re.compile(
         r"\bhow (?:many|much)\b(?! (?:longer|time))|\b(?:what|which) (?:percent|percentage|share|amount)\b|%|"
         r"\bnumber of\b|\bworth\b"
@@ -113,6 +115,11 @@ _GIVEN = {
     AnswerKind.DATE: re.compile(
         rf"\b(?:{_MONTHS}) \d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{_MONTHS})\b|"
         r"\b\d{1,4}[/-]\d{1,2}[/-]\d{1,4}\b",
+        re.IGNORECASE,
+    ),
+    AnswerKind.DAY: re.compile(
+        rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
+        rf"(?:{_MONTHS}) \d{{1,2}})\b",
         re.IGNORECASE,
     ),
     AnswerKind.QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),

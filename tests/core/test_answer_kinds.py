@@ -26,6 +26,7 @@ from bot.core.models import Citation, CitationDraft, Fact, FactDraft, Provenance
         ("on what exact date was the oval office meeting", {AnswerKind.DATE}),
         ("what calendar date did witkoff land", {AnswerKind.DATE}),
         ("which date did ukraine agree", {AnswerKind.TIME, AnswerKind.DATE}),
+        ("what day did ukraine agree", {AnswerKind.TIME, AnswerKind.DAY}),
         # Not asking for a place, a time or anyone's words:
         ("where does russia stand on the ceasefire", set()),
         ("where does the author work", set()),
@@ -159,6 +160,9 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         ("what exactly are the 'questions on both sides' putin mentioned", "putin-idea-correct", True),
         ("what exactly are the demands", "putin-demands", False),
         ("which demands did putin make specifically", "putin-demands", False),
+        # Which day: a weekday gives it, "early last week" does not.
+        ("on which exact day was the intelligence sharing halted", "aid-resumed", True),
+        ("what day did witkoff arrive in russia", "witkoff-trip", False),
         # A weekday or "last month" is no calendar date.
         ("what date did witkoff arrive in russia", "witkoff-trip", True),
         ("on what exact date was the oval office meeting", "oval-office", True),

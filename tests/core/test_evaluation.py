@@ -45,6 +45,9 @@ QUESTION_SETS = [
     # Not fitted on: discord_v measured the fifth round's changes; discord_w was kept untouched until its end.
     (PROJECT_ROOT / "eval" / "discord_v.jsonl", 0.85, 2 / 65, 0.96),
     (PROJECT_ROOT / "eval" / "discord_w.jsonl", 0.89, 2 / 65, 0.96),
+    # Not fitted on: written after the fifth round's last change and scored once, as new sets.
+    (PROJECT_ROOT / "eval" / "discord_x.jsonl", 0.84, 3 / 65, 0.93),
+    (PROJECT_ROOT / "eval" / "discord_y.jsonl", 0.89, 2 / 65, 0.96),
 ]
 
 

@@ -100,6 +100,7 @@ _ASKED = {
     AnswerKind.MEMBERS: re.compile(rf"\bwhich\b.*\b(?:{_CALL_FOR_NAMES}|or more|like [\w ]+ or what)\b"),
 }
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
     "million|billion|trillion|dozen|percent|half"
@@ -108,7 +109,7 @@ _GIVEN = {
     # A place is named after a preposition, capitalised: "arrived in Russia", "in the Oval Office".
     AnswerKind.PLACE: re.compile(r"\b(?:in|at|to|from|into|inside|near|visited) (?:the )?[A-Z][a-z]"),
     AnswerKind.TIME: re.compile(
-        rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|{_MONTHS}|"
+        rf"\b(?:{_WEEKDAYS}|{_MONTHS}|"
         r"yesterday|today|tomorrow|tonight|ago|(?:last|next|this) (?:week|month|year)|earlier|later|(?:19|20)\d\d)\b",
         re.IGNORECASE,
     ),
@@ -118,8 +119,7 @@ _GIVEN = {
         re.IGNORECASE,
     ),
     AnswerKind.DAY: re.compile(
-        rf"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today|tomorrow|"
-        rf"(?:{_MONTHS}) \d{{1,2}})\b",
+        rf"\b(?:{_WEEKDAYS}|yesterday|today|tomorrow|(?:{_MONTHS}) \d{{1,2}})\b",
         re.IGNORECASE,
     ),
     AnswerKind.QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
@@ -153,7 +153,7 @@ _QUOTE_WORD = re.compile(r"[\w\u2019'-]+")
 # "who did Witkoff meet with" asks the same: someone the question does not name.
 _ASKED_OTHERS = re.compile(
     r"\b(?:who|anyone|anybody|someone|somebody) else\b|"
-    r"\bwho(?:m)? (?:did|does|will|would|is|was) (?:\S+ ){1,3}?(?:meet|meeting|meet with|sit down with|see|seeing)\b"
+    r"\bwhom? (?:did|does|will|would|is|was) (?:\S+ ){1,3}?(?:meet|meeting|meet with|sit down with|see|seeing)\b"
 )
 # Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
 # "also" before a question word.

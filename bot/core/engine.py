@@ -45,6 +45,8 @@ from bot.core.semantic import (
 __all__ = ["AskResult", "Engine", "Reading", "Suggestion"]
 
 _SUGGESTIONS = 3
+# A message's questions read one by one, at most (each costs a reading; the answer shows one and names the others).
+_QUESTIONS_READ = 3
 # Facts each ranking puts forward for the decision to weigh.
 _CANDIDATES = 10
 
@@ -357,9 +359,10 @@ class Engine:
     def ask(self, question: str, asked: AskedIndex | None = None) -> AskResult:
         """Match ``question`` and return the answer, the close questions, or the usage reply (``asked`` as for
         :meth:`read`). A message asking several questions is answered by the first one answered, the facts
-        answering the others given as ``also``; when none is, the message is read whole."""
+        answering the others (up to three questions in all) given as ``also``; when none is, the message is read
+        whole."""
         question = _clean(question)
-        parts = questions_in(strip_mentions(question))
+        parts = questions_in(strip_mentions(question))[:_QUESTIONS_READ]
         if len(parts) > 1:
             answered = [r for r in (self._answer(part, asked) for part in parts) if r.status is MatchStatus.ANSWERED]
             if answered:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.decision import MatchStatus
-from bot.core.engine import AskResult
+from bot.core.engine import AskResult, Suggestion
 from bot.core.models import Citation, Fact, Source
 
 __all__ = [
@@ -42,11 +42,13 @@ def result_json(result: AskResult) -> dict[str, Any]:
         "fact_id": fact.id if fact else None,
         "score": round(result.score, 1),
         "citations": [_citation_json(c) for c in fact.citations] if fact else [],
-        "suggestions": [
-            {"fact_id": s.fact_id, "question": s.question, "score": round(s.score, 1)} for s in result.suggestions
-        ],
-        "also": [{"fact_id": s.fact_id, "question": s.question, "score": round(s.score, 1)} for s in result.also],
+        "suggestions": [_suggestion_json(suggestion) for suggestion in result.suggestions],
+        "also": [_suggestion_json(suggestion) for suggestion in result.also],
     }
+
+
+def _suggestion_json(suggestion: Suggestion) -> dict[str, Any]:
+    return {"fact_id": suggestion.fact_id, "question": suggestion.question, "score": round(suggestion.score, 1)}
 
 
 def fact_json(fact: Fact) -> dict[str, Any]:

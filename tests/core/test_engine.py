@@ -113,3 +113,12 @@ def test_a_message_whose_questions_are_all_unanswered_is_read_whole(curated_engi
     message = "what is putin's favourite food? and is marco rubio married?"
     assert curated_engine.ask(message).status is not MatchStatus.ANSWERED
     assert curated_engine.ask(message).question == message
+
+
+def test_a_message_of_many_questions_reads_only_its_first_three(curated_engine: Engine) -> None:
+    ids = ["photo-credit", "rubio-mean-girls", "article-author", "who-is-waltz"]
+    facts = [curated_engine.fact(fact_id) for fact_id in ids]
+    assert all(fact is not None for fact in facts)
+    result = curated_engine.ask(" ".join(fact.question for fact in facts if fact is not None))
+    assert result.fact == facts[0]
+    assert [s.fact_id for s in result.also] == ids[1:3]

@@ -45,6 +45,7 @@ class AnswerKind(StrEnum):
     DURATION = "duration"
     WORDS = "words"  # what someone said: a quotation
     MEMBERS = "members"  # which ones of a group, by name: "which lawmakers exactly", "which regions, name them"
+    OTHER_WORKS = "other works"  # what else someone wrote: no quote of the article gives that
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class Asked:
     speaker: str = ""  # the subject of "what did X say" (people it names as possessors left out), or ""
     named: str = ""  # the part's words, when it asks for someone besides those it names ("who else"), or ""
     group: str = ""  # the plural noun of "which lawmakers ...": who or what of that group, by name, or ""
+    work: tuple[str, ...] = ()  # the words naming what "who wrote ..." asks the author of, unless it is the article
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +72,8 @@ _SPEECH = (
     r"discussed)"
 )
 _AUXILIARY = r"(?:did|does|do|has|have|had|would|will)"
+# What a reporter writes.
+_WORKS = r"articles|article|pieces|piece|stories|story|reports|report|posts|post|columns|column|work|works|reporting"
 # The subject between an auxiliary and a speech verb: one to four words, none a question word, so "did Putin walk
 # back what his adviser said" is not read as asking what Putin said. Words are separated by exactly one space, so
 # there is one way to read any stretch of text (a long run of letters cannot be split in many ways: no backtracking
@@ -98,6 +102,11 @@ _ASKED = {
     AnswerKind.DURATION: re.compile(r"\bhow long\b(?! ago)"),
     # "which" with a call for names: "specifically", "by name", "names pls", "Donetsk and Luhansk or more?".
     AnswerKind.MEMBERS: re.compile(rf"\bwhich\b.*\b(?:{_CALL_FOR_NAMES}|or more|like [\w ]+ or what)\b"),
+    AnswerKind.OTHER_WORKS: re.compile(
+        rf"\b(?:other|previous|earlier|past|more|recent) (?:{_WORKS})\b|"
+        r"\belse (?:has|have|did|does) (?:\S+ ){1,4}?(?:written|wrote|write|published|covered)\b|"
+        r"\b(?:written|wrote|write|published) (?:anything|something) else\b"
+    ),
 }
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -155,6 +164,12 @@ _ASKED_OTHERS = re.compile(
     r"\b(?:who|anyone|anybody|someone|somebody) else\b|"
     r"\bwhom? (?:did|does|will|would|is|was) (?:\S+ ){1,3}?(?:meet|meeting|meet with|sit down with|see|seeing)\b"
 )
+# "who wrote X": the author of X, which the byline gives only when X is the article (or a part of it, or "it").
+_ASKED_AUTHOR = re.compile(
+    r"\bwho (?:wrote|writes|authored|penned|is the (?:author|writer) of|was the (?:author|writer) of) (?P<work>.+)"
+)
+_THE_ARTICLE = re.compile(rf"\b(?:{_WORKS}|headline|title|this|that|it|notus|one|thing)\b")
+_NOT_NAMING = frozenset({"the", "a", "an", "about", "on", "of", "for", "lol", "pls", "please", "tho", "though"})
 # Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
 # "also" before a question word.
 _NEXT_QUESTION = (
@@ -198,12 +213,22 @@ def _asked_in(question: str) -> Asked:
     kinds = {kind for kind, pattern in _ASKED.items() if pattern.search(question)}
     group = _group_asked(question)
     named = question if _ASKED_OTHERS.search(question) else ""
+    work = _work_asked(question)
     said = _ASKED_SPEAKER.search(question)
     if said:
-        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip(), named, group)
+        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip(), named, group, work)
     if _ASKED_WORDS.search(question):  # "what was said": someone's words, whoever's
         kinds.add(AnswerKind.WORDS)
-    return Asked(frozenset(kinds), named=named, group=group)
+    return Asked(frozenset(kinds), named=named, group=group, work=work)
+
+
+def _work_asked(question: str) -> tuple[str, ...]:
+    """The words naming what "who wrote ..." asks the author of, or () when it asks for none or for the article
+    ("who wrote this", "who wrote the piece about the truce")."""
+    authored = _ASKED_AUTHOR.search(question)
+    if authored is None or _THE_ARTICLE.search(authored.group("work")):
+        return ()
+    return tuple(word for word in raw_tokens(authored.group("work")) if word not in _NOT_NAMING)
 
 
 def _group_asked(question: str) -> str:
@@ -250,6 +275,8 @@ def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -
     say" asks for no one's words)."""
     if asked.kinds - given_kinds(fact) or (asked.group and _unnamed_group(fact, asked.group, names_in)):
         return True
+    if asked.work and not set(asked.work) <= _quote_words(fact):
+        return True  # "who wrote To Kill a Mockingbird": a work its quotes do not name
     if asked.named and not _named_in_quotes(fact, names_in) - set(names_in(asked.named)):
         return True  # "who else": its quotes name no one the question does not
     asked_names = set(names_in(asked.speaker)) if asked.speaker else set()
@@ -283,6 +310,11 @@ def _names(quote: str, word: re.Match[str], names_in: Callable[[str], Iterable[s
         return False
     before = quote[: word.start()].rstrip(' \u201c"')
     return (bool(before) and not before.endswith((".", "!", "?"))) or any(True for _ in names_in(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _quote_words(fact: Fact) -> frozenset[str]:
+    return frozenset(word for citation in fact.citations for word in raw_tokens(citation.quote))
 
 
 def _named_in_quotes(fact: Fact, names_in: Callable[[str], Iterable[str]]) -> set[str]:

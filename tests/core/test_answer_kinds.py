@@ -27,6 +27,9 @@ from bot.core.models import Citation, CitationDraft, Fact, FactDraft, Provenance
         ("what calendar date did witkoff land", {AnswerKind.DATE}),
         ("which date did ukraine agree", {AnswerKind.TIME, AnswerKind.DATE}),
         ("what day did ukraine agree", {AnswerKind.TIME, AnswerKind.DAY}),
+        ("what other stories has seward written", {AnswerKind.OTHER_WORKS}),
+        ("what else has the reporter written lately", {AnswerKind.OTHER_WORKS}),
+        ("what else did the article say", set()),
         # Not asking for a place, a time or anyone's words:
         ("where does russia stand on the ceasefire", set()),
         ("where does the author work", set()),
@@ -166,6 +169,14 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         # A weekday or "last month" is no calendar date.
         ("what date did witkoff arrive in russia", "witkoff-trip", True),
         ("on what exact date was the oval office meeting", "oval-office", True),
+        # "Who wrote X": the byline gives the author of the article (or of "this", "it", its headline), and of no
+        # work its quotes do not name.
+        ("who wrote to kill a mockingbird", "article-author", True),
+        ("who penned harry potter", "article-author", True),
+        ("who wrote this article", "article-author", False),
+        ("who wrote the piece about the truce", "article-author", False),
+        ("who wrote it lol", "article-author", False),
+        ("what other articles has john t seward written", "article-author", True),
         # Either part of two questions in one may be the one the fact answers.
         ("how long is the ceasefire and did russia agree", "russia-position", False),
     ],
@@ -185,6 +196,8 @@ def test_a_fact_lacks_the_detail_it_does_not_give(
         "what did witkoff say in moscow",
         "how long has ushakov worked for putin",
         "did nato respond to putin's demands",
+        "Who wrote To Kill a Mockingbird?",
+        "what other articles has john t seward written",
     ],
 )
 def test_a_detail_the_article_does_not_give_is_not_answered(curated_engine: Engine, question: str) -> None:

@@ -27,6 +27,7 @@ __all__ = [
     "Asked",
     "Asking",
     "asked_of",
+    "asks_besides",
     "given_kinds",
     "lacks_asked",
     "questions_in",
@@ -72,6 +73,8 @@ _SPEECH = (
     r"discussed)"
 )
 _AUXILIARY = r"(?:did|does|do|has|have|had|would|will)"
+# Making a work: writing, reporting, photographing.
+_MAKING = r"written|wrote|write|published|covered|reported|shot|photographed|taken|took|made"
 # What a reporter writes.
 _WORKS = r"articles|article|pieces|piece|stories|story|reports|report|posts|post|columns|column|work|works|reporting"
 # The subject between an auxiliary and a speech verb: one to four words, none a question word, so "did Putin walk
@@ -104,8 +107,7 @@ _ASKED = {
     AnswerKind.MEMBERS: re.compile(rf"\bwhich\b.*\b(?:{_CALL_FOR_NAMES}|or more|like [\w ]+ or what)\b"),
     AnswerKind.OTHER_WORKS: re.compile(
         rf"\b(?:other|previous|earlier|past|more|recent) (?:{_WORKS})\b|"
-        r"\belse (?:has|have|did|does) (?:\S+ ){1,4}?(?:written|wrote|write|published|covered)\b|"
-        r"\b(?:written|wrote|write|published) (?:anything|something) else\b"
+        rf"\belse (?:has|have|did|does) (?:\S+ ){{1,4}}?(?:{_MAKING})\b|\b(?:{_MAKING}) (?:anything|something) else\b"
     ),
 }
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
@@ -170,6 +172,13 @@ _ASKED_AUTHOR = re.compile(
 )
 _THE_ARTICLE = re.compile(rf"\b(?:{_WORKS}|headline|title|this|that|it|notus|one|thing)\b")
 _NOT_NAMING = frozenset({"the", "a", "an", "about", "on", "of", "for", "lol", "pls", "please", "tho", "though"})
+# Asking for something besides what the question names ("nothing other than" and "before anything else" do not).
+_BESIDES = re.compile(
+    r"\b(?:what|who|which|anyone|anybody) else\b|(?<!before )\b(?:anything|something) else\b|\bbesides\b|"
+    r"\b(?:apart|aside) from\b|"
+    r"\bin addition to\b|\balongside\b|\badditional\b",
+    re.IGNORECASE,
+)
 # Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
 # "also" before a question word.
 _NEXT_QUESTION = (
@@ -198,6 +207,13 @@ def asked_of(question: str) -> Asking:
     # A part of one or two words that asks for nothing ("lol", "names pls") is an aside, not a second question.
     parts = tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= _QUESTION_WORDS)
     return Asking(tuple(raw_tokens(question)), parts)
+
+
+def asks_besides(question: str) -> bool:
+    """Whether ``question`` asks for something besides what it names ("what else did Ukraine commit to besides the
+    ceasefire"): it is answered by another fact than the one it names, and reads much like a question about that
+    one to the sentence model, which does not weigh "besides"."""
+    return _BESIDES.search(question) is not None
 
 
 def questions_in(message: str) -> list[str]:

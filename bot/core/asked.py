@@ -27,6 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from bot.core.answer_kinds import asks_besides
 from bot.core.embedding import DIMENSION, Vectors
 from bot.core.problems import ProblemsError
 from bot.core.semantic import Quantized
@@ -149,6 +150,7 @@ class AskedIndex:
         self.questions = tuple(questions)
         self.vectors = vectors
         self._matrix = vectors.codes.astype(np.float32) * vectors.scales[:, None]
+        self._besides = np.array([asks_besides(question.q) for question in self.questions], np.bool_)
         rows: dict[str, list[int]] = {}
         for row, question in enumerate(self.questions):
             for fact_id in question.facts:
@@ -172,29 +174,38 @@ class AskedIndex:
             return self
         return AskedIndex(self.fingerprint, [self.questions[row] for row in keep], self.vectors.take(keep))
 
-    def nearest(self, vector: Vectors, fact_ids: Sequence[str]) -> Nearest:
+    def nearest(self, vector: Vectors, fact_ids: Sequence[str], besides: bool = False) -> Nearest:
         """How close the question with unit ``vector`` is to the questions each of ``fact_ids`` answers and to those
-        the article does not answer."""
+        the article does not answer. Only questions that ask for something besides what they name, when ``besides``
+        (see :func:`asks_besides`), or only those that do not, otherwise, are compared: "did Ukraine agree to the
+        ceasefire" is near "what else did Ukraine agree to besides the ceasefire" in meaning, not in answer."""
         if not len(self.questions):
             return NOTHING_ASKED
         similarities: npt.NDArray[np.float32] = (self._matrix @ vector).astype(np.float32, copy=False)
+        alike = self._besides == besides
         by_fact = {
             fact_id: float(similarities[rows].max())
             for fact_id in fact_ids
-            if (rows := self._rows_by_fact.get(fact_id)) is not None
+            if len(rows := self._alike(self._rows_by_fact.get(fact_id, _NO_ROWS), alike))
         }
-        refused = float(similarities[self._refused_rows].max()) if len(self._refused_rows) else NOTHING_ASKED.refused
+        refused_rows = self._alike(self._refused_rows, alike)
+        refused = float(similarities[refused_rows].max()) if len(refused_rows) else NOTHING_ASKED.refused
         # Only questions refused, or answered by a candidate, vote: one answered by a fact no longer served (a
         # moderator removed it) or far from this question's candidates says nothing about them.
         on_table = set(fact_ids)
-        voters = np.unique(
-            np.concatenate([self._refused_rows, *(self._rows_by_fact.get(f, _NO_ROWS) for f in on_table)])
+        voters = self._alike(
+            np.unique(np.concatenate([self._refused_rows, *(self._rows_by_fact.get(f, _NO_ROWS) for f in on_table)])),
+            alike,
         )
         order = voters[np.argsort(-similarities[voters], kind="stable")[:NEIGHBOURS]]
         neighbours = tuple(
             (float(similarities[row]), tuple(f for f in self.questions[row].facts if f in on_table)) for row in order
         )
         return Nearest(by_fact, refused, neighbours)
+
+    @staticmethod
+    def _alike(rows: npt.NDArray[np.intp], alike: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+        return rows[alike[rows]]
 
 
 def encode_asked(index: AskedIndex) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from bot.core.answer_kinds import asked_of, lacks_asked, questions_in, worded_as_phrasing
+from bot.core.answer_kinds import asked_of, asks_besides, lacks_asked, questions_in, worded_as_phrasing
 from bot.core.asked import ASKED_FILE, AskedIndex, load_asked
 from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
@@ -332,7 +332,7 @@ class Engine:
         semantic = [(match.fact_id, match.similarity) for match in self.semantic_search(vector, _CANDIDATES)]
         candidates = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact_id for fact_id, _ in semantic)]))
         asked_kind = asked_of(content.lower())
-        nearest = (asked if asked is not None else self.asked).nearest(vector, candidates)
+        nearest = (asked if asked is not None else self.asked).nearest(vector, candidates, asks_besides(content))
         nearest = nearest.with_phrasings([f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f])])
         unknown = 1.0 if query is None else query.unknown
         known_words = 0 if query is None else len(query.tokens)

@@ -6,7 +6,15 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.core.answer_kinds import AnswerKind, Asked, asked_of, given_kinds, lacks_asked, questions_in
+from bot.core.answer_kinds import (
+    AnswerKind,
+    Asked,
+    asked_of,
+    asks_besides,
+    given_kinds,
+    lacks_asked,
+    questions_in,
+)
 from bot.core.engine import Engine
 from bot.core.models import Citation, CitationDraft, Fact, FactDraft, Provenance, resolve_fact
 
@@ -95,6 +103,21 @@ def test_two_questions_in_one_are_read_apart_and_asides_are_not_questions() -> N
     )
     assert asked_of("did ukraine agree, and when?").parts == (Asked(), Asked(frozenset({AnswerKind.TIME})))
     assert asked_of("where is seward from? lol").parts == (Asked(frozenset({AnswerKind.PLACE})),)
+
+
+@pytest.mark.parametrize(
+    ("question", "besides"),
+    [
+        ("what else did ukraine commit to", True),
+        ("Besides the ceasefire, what did Kyiv sign?", True),
+        ("apart from crimea which regions does putin want", True),
+        ("did ukraine agree to the ceasefire", False),
+        ("ushakov said the deal was nothing other than what?", False),
+        ("why stop shooting before anything else", False),
+    ],
+)
+def test_a_question_asking_for_something_besides_what_it_names_is_told_apart(question: str, besides: bool) -> None:
+    assert asks_besides(question) is besides
 
 
 @pytest.mark.parametrize(

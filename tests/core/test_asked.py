@@ -60,6 +60,23 @@ def test_the_closest_questions_vote_by_closeness(curated_engine: Engine) -> None
     assert "russia-position" not in index.nearest(vector, ["ukraine-agreed"]).votes({}).by_fact
 
 
+def test_a_question_asking_for_something_besides_what_it_names_is_compared_with_its_like(
+    curated_engine: Engine,
+) -> None:
+    questions = [
+        AskedQuestion(q="did ukraine agree to the ceasefire", facts=("ukraine-agreed",), group="one"),
+        AskedQuestion(q="what else did ukraine agree to besides the ceasefire", facts=("minerals-deal",), group="one"),
+    ]
+    vectors = quantize(curated_engine.question_vectors([question.q for question in questions]))
+    index = AskedIndex(curated_engine.encoder.fingerprint, questions, vectors)
+    candidates = ["ukraine-agreed", "minerals-deal"]
+    plain = index.nearest(curated_engine.question_vectors(["didn't ukraine refuse the ceasefire"])[0], candidates)
+    assert set(plain.by_fact) == {"ukraine-agreed"} and plain.votes({}).by_fact == {"ukraine-agreed": 1.0}
+    vector = curated_engine.question_vectors(["apart from the truce, what did kyiv sign"])[0]
+    besides = index.nearest(vector, candidates, besides=True)
+    assert set(besides.by_fact) == {"minerals-deal"} and besides.votes({}).by_fact == {"minerals-deal": 1.0}
+
+
 def test_with_no_questions_kept_only_the_facts_own_phrasings_vote() -> None:
     assert NOTHING_ASKED.votes({}).refused == 1.0  # nothing at all to go by
     votes = NOTHING_ASKED.votes({"russia-position": 0.9, "ukraine-agreed": 0.5})

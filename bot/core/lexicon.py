@@ -51,6 +51,7 @@ mention mentions mentioned name named full one ones besides
 honestly literally lowkey highkey bruh bro bros fam dude dudes sis yall frfr deadass smh fyi tbf istg rly srsly
 plss pleasee lmaoo lmaooo lolol haha hahaha xd sooo soo sorta kinda mr mrs ms dr sir okay kk hii hiii
 wat wut wot wen wer abt teh da tha shud shuld cud wud cuz coz bc
+sorry bother bothering wondering wonder curious quick
 """
 STOPWORDS = frozenset(_STOPWORD_TEXT.split()) | frozenset("bcdefghjklmnopqrstuvwxyz")  # stray letters ("w/", "u")
 

@@ -87,6 +87,8 @@ def test_a_personal_detail_the_article_never_gives_lowers_confidence() -> None:
         ("<@123> who is putin", "who-is-putin"),
         ("@everyone did russia accept?", "russia-position"),
         ("lowkey did russia accept the ceasefire tbh", "russia-position"),
+        # Politeness is filler too: "bother" is not a misspelt "brother" (a personal detail the article never gives).
+        ("sorry to bother you all but what was the rubio mean girls thing about", "rubio-mean-girls"),
     ],
 )
 def test_fillers_and_mentions_do_not_stop_an_answer(curated_engine: Engine, question: str, fact_id: str) -> None:

@@ -6,8 +6,10 @@ the rest stemmed. Typo correction aims at the vocabulary: the words of the index
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from itertools import compress
 
 from rapidfuzz import process
@@ -22,6 +24,7 @@ _CORRECTIONS_KEPT = 4096
 # Words whose token is remembered (see _WordTokens), and speakers whose words are: bounded for the same reason.
 _WORD_TOKENS_KEPT = 1 << 18
 _SPEAKERS_KEPT = 1 << 14
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class _WordTokens(dict[str, str | None]):
@@ -72,6 +75,17 @@ class Analyser:
         if correct:
             words = [self.correct(word) for word in words]
         return self.canonical(words)
+
+    def spelled(self, text: str, kept: Callable[[str], bool]) -> str:
+        """``text`` with each word read as a typo of a known word spelt as that word ("who took the phot" -> "who
+        took the photo"), except the words ``kept`` says are real words as they are (lower-cased)."""
+
+        def spell(word: re.Match[str]) -> str:
+            lowered = word.group().lower()
+            corrected = self.correct(lowered)
+            return word.group() if corrected == lowered or kept(lowered) else corrected
+
+        return _LETTERS.sub(spell, text)
 
     def canonical(self, words: list[str]) -> list[str]:
         """``words`` rewritten by the lexicon (longest phrase first), stop words dropped, the rest stemmed.

@@ -303,9 +303,15 @@ class Engine:
         self._unembedded.clear()
 
     def embed(self, text: str) -> Vectors:
-        """``text``'s unit vector (384 floats), cleaned as :meth:`ask` cleans a question."""
-        vector: Vectors = self._encoder.encode([_clean(text)])[0]
+        """``text``'s unit vector (384 floats), read as :meth:`ask` reads a question: cleaned, typos spelt right."""
+        vector: Vectors = self._encoder.encode([self._spelled(_clean(text))])[0]
         return vector
+
+    def _spelled(self, text: str) -> str:
+        """``text`` with the words the lexical index reads as typos of known words spelt as those words: the
+        sentence model does not know that "ceasfire" is "ceasefire" or "phot" a photo. A word of the model's own
+        vocabulary is a real word and stays ("committee" is no typo of "committed")."""
+        return self._lexical.analyser.spelled(text, self._encoder.knows)
 
     def semantic_search(self, vector: Vectors, limit: int) -> list[SemanticMatch]:
         """The ``limit`` served facts closest in meaning to ``vector`` (from :meth:`embed`), best first, each with
@@ -350,7 +356,7 @@ class Engine:
 
     def question_vectors(self, questions: Sequence[str]) -> Vectors:
         """The vectors :meth:`read` compares ``questions`` by (cleaned and without mentions), one row each."""
-        return self._encoder.encode([strip_mentions(_clean(question)) for question in questions])
+        return self._encoder.encode([self._spelled(strip_mentions(_clean(question))) for question in questions])
 
     def _names_in(self, text: str) -> frozenset[str]:
         """The people, places and bodies of the lexicon ``text`` names, canonical."""

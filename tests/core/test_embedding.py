@@ -77,3 +77,10 @@ def test_the_vectors_are_those_of_all_minilm_l6_v2() -> None:
     accept, _, _, truce, france = encoder.encode(TEXTS)
     assert float(accept @ truce) > 0.6
     assert float(accept @ france) < 0.3
+
+
+def test_the_model_knows_real_words_not_misspellings() -> None:
+    encoder = OnnxEncoder()
+    assert encoder.knows("committee") and encoder.knows("bother")
+    assert not encoder.knows("ceasfire") and not encoder.knows("phot")
+    assert not encoder.loaded  # the vocabulary is the tokenizer's: the model itself is not loaded for it

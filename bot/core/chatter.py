@@ -40,8 +40,13 @@ _INSTRUCTION = re.compile(
     r"|\b(?:you are|you're|ur) now\b|\bfrom now on\b|\bpretend\b|\bact as\b|\brole-?play\b"
     r"|\brepeat after me\b|\b(?:system|hidden|secret|initial) (?:prompt|rules|instructions|message)\b"
     r"|\b(?:developer|dev|debug|god) mode\b|\bjailbreak|\bdan\b|^\s*system\s*:|\bnew rule\b"
-    r"|\b(?:always|only) (?:reply|respond|answer)\b|\banswer yes to\b|\bmake up\b|\brespond with\b"
-    r"|\byour (?:instructions|rules|prompt|programming)\b|\binstructions you\b|\babove this line\b|\boverride\b",
+    r"|\b(?:always|only) (?:reply|respond|answer)\b|\banswer yes to\b|\brespond with\b"
+    r"|\bmake up (?:a|an|some|something|anything|quotes?|facts?|stuff|numbers|answers?|what)\b"
+    r"|\byour (?:instructions|rules|prompt|programming)\b|\binstructions you\b|\babove this line\b|\boverride\b"
+    # Asking it to make things up, or claiming the authority to let it.
+    r"|\b(?:invent|fabricate|falsify)\b|\bfake (?:quotes?|statements?|headlines?|announcements?)\b"
+    r"|\b(?:write|compose|draft|generate|create)\b.{0,40}?\b(?:fake|false|fictional|fictitious|made-up|bogus)\b"
+    r"|\bauthori[sz](?:e|es|ed|ing) you\b",
     re.IGNORECASE,
 )
 

@@ -54,6 +54,11 @@ QUESTION_SETS = [
     (PROJECT_ROOT / "eval" / "discord_z.jsonl", 0.88, 2 / 65, 0.96),
     (PROJECT_ROOT / "eval" / "discord_aa.jsonl", 0.86, 1 / 65, 0.96),
     (PROJECT_ROOT / "eval" / "discord_ab.jsonl", 0.94, 2 / 65, 0.97),
+    # Not fitted on: the sixth round's untouched set, scored once at its end.
+    (PROJECT_ROOT / "eval" / "discord_ac.jsonl", 0.9, 2 / 65, 0.95),
+    # Not fitted on: written after the sixth round's last change and scored once, as new sets.
+    (PROJECT_ROOT / "eval" / "discord_ad.jsonl", 0.88, 2 / 65, 0.96),
+    (PROJECT_ROOT / "eval" / "discord_ae.jsonl", 0.88, 1 / 65, 0.97),
 ]
 
 

@@ -179,6 +179,7 @@ _BESIDES = re.compile(
     r"\bin addition to\b|\balongside\b|\badditional\b",
     re.IGNORECASE,
 )
+_BESIDES_WORDS = ("else", "besides", "apart", "aside", "addition", "alongside")
 # Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
 # "also" before a question word.
 _NEXT_QUESTION = (
@@ -213,7 +214,9 @@ def asks_besides(question: str) -> bool:
     """Whether ``question`` asks for something besides what it names ("what else did Ukraine commit to besides the
     ceasefire"): it is answered by another fact than the one it names, and reads much like a question about that
     one to the sentence model, which does not weigh "besides"."""
-    return _BESIDES.search(question) is not None
+    lowered = question.lower()
+    # Most questions hold none of the pattern's words: a substring test is much faster than the search.
+    return any(word in lowered for word in _BESIDES_WORDS) and _BESIDES.search(lowered) is not None
 
 
 def questions_in(message: str) -> list[str]:

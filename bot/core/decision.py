@@ -286,11 +286,16 @@ def clear_in_meaning(evidence: Sequence[Evidence], calibration: Calibration) -> 
 
 
 def decide(
-    evidence: Sequence[Evidence], off_topic: tuple[str, ...], calibration: Calibration, offered: int = 3
+    evidence: Sequence[Evidence],
+    off_topic: tuple[str, ...],
+    calibration: Calibration,
+    offered: int = 3,
+    worded: str | None = None,
 ) -> Match:
     """Answer the most probable fact when the calibration allows, else offer up to ``offered`` close facts, else
-    refuse. A question naming something the article never mentions (``off_topic``) is never answered. An answer's
-    score is the probability that it is right (0-100), the other candidates' their ranking probability."""
+    refuse. A question naming something the article never mentions (``off_topic``) is never answered; one worded
+    exactly as a phrasing of the candidate ``worded`` (and of no other) is answered with it. An answer's score is
+    the probability that it is right (0-100), the other candidates' their ranking probability."""
     scored = sorted(
         ((calibration.rank_probability(item), item) for item in evidence), key=lambda pair: (-pair[0], pair[1].fact_id)
     )
@@ -303,8 +308,11 @@ def decide(
     plausible = tuple(c for c in ranked if c.score >= 100.0 * calibration.suggest)
     if off_topic:
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered], off_topic)
-    if confidence >= calibration.answer and lead > calibration.margin:
+    phrased = next((candidate for candidate in ranked if candidate.fact_id == worded), None)
+    if confidence >= calibration.answer and lead > calibration.margin and phrased in (None, ranked[0]):
         return _answered(Candidate(ranked[0].fact_id, round(100.0 * confidence, 1)), plausible, offered)
+    if phrased is not None:
+        return _answered(phrased, plausible, offered)
     clear = clear_in_meaning(evidence, calibration)
     if clear is not None:
         # Scored by its similarity: the answering model, fitted on the article's own facts, has seldom seen a

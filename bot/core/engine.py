@@ -69,6 +69,7 @@ class Reading:
     usage: bool = False
     off_topic: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    worded: tuple[str, ...] = ()  # the candidate facts the question is worded exactly as a phrasing of
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,7 +340,8 @@ class Engine:
         candidates = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact_id for fact_id, _ in semantic)]))
         asked_kind = asked_of(content.lower())
         nearest = (asked if asked is not None else self.asked).nearest(vector, candidates, asks_besides(content))
-        nearest = nearest.with_phrasings([f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f])])
+        worded = tuple(f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f]))
+        nearest = nearest.with_phrasings(worded)
         unknown = 1.0 if query is None else query.unknown
         known_words = 0 if query is None else len(query.tokens)
         traits = Traits(unknown, known_words, bool(self._lexical.untold_kinds(content)))
@@ -352,7 +354,7 @@ class Engine:
             nearest,
             lambda fact_id: lacks_asked(asked_kind, self._facts[fact_id], names_in),
         )
-        return Reading(question, False, off_topic, tuple(evidence))
+        return Reading(question, False, off_topic, tuple(evidence), worded)
 
     def question_vectors(self, questions: Sequence[str]) -> Vectors:
         """The vectors :meth:`read` compares ``questions`` by (cleaned and without mentions), one row each."""
@@ -380,7 +382,9 @@ class Engine:
         reading = self.read(question, asked)
         if reading.usage:
             return AskResult(reading.question, MatchStatus.USAGE, None, 0.0)
-        match = decide(reading.evidence, reading.off_topic, self.calibration, _SUGGESTIONS)
+        # Worded exactly as one fact's question or alias, it is that fact's (a moderator's word for it).
+        worded = reading.worded[0] if len(reading.worded) == 1 else None
+        match = decide(reading.evidence, reading.off_topic, self.calibration, _SUGGESTIONS, worded)
         fact = self._facts[match.best.fact_id] if match.best else None
         offered = [c for c in match.candidates if fact is None or c.fact_id != fact.id]
         suggestions = tuple(

@@ -173,11 +173,10 @@ _ASKED_AUTHOR = re.compile(
 _THE_ARTICLE = re.compile(rf"\b(?:{_WORKS}|headline|title|this|that|it|notus|one|thing)\b")
 _NOT_NAMING = frozenset({"the", "a", "an", "about", "on", "of", "for", "lol", "pls", "please", "tho", "though"})
 # Asking for something besides what the question names ("nothing other than" and "before anything else" do not).
+# It is searched in lower-cased text, after a test for its words (_BESIDES_WORDS).
 _BESIDES = re.compile(
     r"\b(?:what|who|which|anyone|anybody) else\b|(?<!before )\b(?:anything|something) else\b|\bbesides\b|"
-    r"\b(?:apart|aside) from\b|"
-    r"\bin addition to\b|\balongside\b|\badditional\b",
-    re.IGNORECASE,
+    r"\b(?:apart|aside) from\b|\bin addition to\b|\balongside\b|\badditional\b"
 )
 _BESIDES_WORDS = ("else", "besides", "apart", "aside", "addition", "alongside")
 # Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /

@@ -51,13 +51,16 @@ class Analyser:
     """The lexicon's reading of texts, and the vocabulary of the indexed facts that typos are corrected against.
 
     The index tells the analyser which raw words its facts hold (:meth:`count_words`); the vocabulary is rebuilt
-    lazily when words came or went.
+    lazily when words came or went. ``real_word`` tells a real word the vocabulary lacks from a typo (see
+    :meth:`correct`).
     """
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, real_word: Callable[[str], bool] = lambda word: False) -> None:
         self.lexicon = lexicon
         self._lexicon_words = lexicon.words
         self._name_words = lexicon.name_words
+        self._kind_words = lexicon.kind_words
+        self._real_word = real_word
         self._word_tokens = _WordTokens(lexicon)
         self._phrase_starts = lexicon.phrase_starts
         self._speaker_words: dict[str, list[str]] = {}
@@ -172,7 +175,9 @@ class Analyser:
         self._vocabulary_stale = False
 
     def correct(self, word: str) -> str:
-        """The known word ``word`` was most likely meant as, or ``word`` itself (remembered until words change)."""
+        """The known word ``word`` was most likely meant as, or ``word`` itself (remembered until words change).
+        A real word is not read as a word asking for a kind of answer ("started" is not "starred"): that reading
+        would turn a question the article answers into one it does not."""
         if len(word) <= 3 or word.isdigit() or word in STOPWORDS:
             return word
         if self.is_known(word):
@@ -181,6 +186,8 @@ class Analyser:
         corrected = self._corrections.get(word)
         if corrected is None:
             corrected = self._closest_known(word)
+            if corrected in self._kind_words and self._real_word(word):
+                corrected = word
             if len(self._corrections) >= _CORRECTIONS_KEPT:
                 self._corrections.clear()
             self._corrections[word] = corrected

@@ -41,6 +41,7 @@ class AnswerKind(StrEnum):
     PLACE = "place"
     TIME = "time"
     DATE = "date"  # a calendar date, which a weekday or "last month" does not give
+    YEAR = "year"  # which year, which a weekday or "last month" does not give either
     DAY = "day"  # which day: a weekday or a date, which "early last week" does not give
     QUANTITY = "quantity"
     DURATION = "duration"
@@ -58,6 +59,7 @@ class Asked:
     named: str = ""  # the part's words, when it asks for someone besides those it names ("who else"), or ""
     group: str = ""  # the plural noun of "which lawmakers ...": who or what of that group, by name, or ""
     work: tuple[str, ...] = ()  # the words naming what "who wrote ..." asks the author of, unless it is the article
+    words: frozenset[str] = frozenset()  # the part's own words, when it asks for a place: a place it names is no answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +99,11 @@ _ASKED = {
         r"\bwhen\b(?! it comes to)|\b(?:what|which) (?:day|date|time|year|month|week)\b|\bhow long ago\b"
     ),
     AnswerKind.DATE: re.compile(r"\bdates?\b|\bday of the month\b"),
+    AnswerKind.YEAR: re.compile(r"\b(?:what|which) year\b|\byear (?:was|were|did|does|is)\b"),
     AnswerKind.DAY: re.compile(r"\b(?:what|which) (?:exact |specific |particular )?day\b"),
     AnswerKind.QUANTITY: re.compile(
         r"\bhow (?:many|much)\b(?! (?:longer|time))|\b(?:what|which) (?:percent|percentage|share|amount)\b|%|"
-        r"\bnumber of\b|\bworth\b"
+        r"\bnumber of\b|\bworth\b|\bhow (?:big|large|far|wide|populous)\b(?! (?:of )?an? )"
     ),
     AnswerKind.DURATION: re.compile(r"\bhow long\b(?! ago)"),
     # "which" with a call for names: "specifically", "by name", "names pls", "Donetsk and Luhansk or more?".
@@ -116,9 +119,12 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|"
     "million|billion|trillion|dozen|percent|half"
 )
+# A place is named after a preposition, capitalised: "arrived in Russia", "in the Oval Office".
+_PLACE_NAMED = re.compile(
+    r"\b(?:in|at|to|from|into|inside|near|visited) (?:the )?(?P<place>[A-Z][a-z][\w\u2019'-]*(?: [A-Z][\w\u2019'-]*)*)"
+)
 _GIVEN = {
-    # A place is named after a preposition, capitalised: "arrived in Russia", "in the Oval Office".
-    AnswerKind.PLACE: re.compile(r"\b(?:in|at|to|from|into|inside|near|visited) (?:the )?[A-Z][a-z]"),
+    AnswerKind.PLACE: _PLACE_NAMED,
     AnswerKind.TIME: re.compile(
         rf"\b(?:{_WEEKDAYS}|{_MONTHS}|"
         r"yesterday|today|tomorrow|tonight|ago|(?:last|next|this) (?:week|month|year)|earlier|later|(?:19|20)\d\d)\b",
@@ -133,6 +139,7 @@ _GIVEN = {
         rf"\b(?:{_WEEKDAYS}|yesterday|today|tomorrow|(?:{_MONTHS}) \d{{1,2}})\b",
         re.IGNORECASE,
     ),
+    AnswerKind.YEAR: re.compile(r"\b(?:19|20)\d\d\b"),
     AnswerKind.QUANTITY: re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE),
     AnswerKind.DURATION: re.compile(
         rf"\b(?:\d+|{_NUMBER_WORDS})[- ](?:day|week|month|year|hour)s?\b|\b(?:days|weeks|months|years)\b",
@@ -232,12 +239,14 @@ def _asked_in(question: str) -> Asked:
     group = _group_asked(question)
     named = question if _ASKED_OTHERS.search(question) else ""
     work = _work_asked(question)
+    words = frozenset(raw_tokens(question)) if AnswerKind.PLACE in kinds else frozenset()
     said = _ASKED_SPEAKER.search(question)
     if said:
-        return Asked(frozenset(kinds), _POSSESSOR.sub(" ", said.group("subject")).strip(), named, group, work)
+        speaker = _POSSESSOR.sub(" ", said.group("subject")).strip()
+        return Asked(frozenset(kinds), speaker, named, group, work, words)
     if _ASKED_WORDS.search(question):  # "what was said": someone's words, whoever's
         kinds.add(AnswerKind.WORDS)
-    return Asked(frozenset(kinds), named=named, group=group, work=work)
+    return Asked(frozenset(kinds), named=named, group=group, work=work, words=words)
 
 
 def _work_asked(question: str) -> tuple[str, ...]:
@@ -295,6 +304,8 @@ def _lacks(asked: Asked, fact: Fact, names_in: Callable[[str], Iterable[str]]) -
         return True
     if asked.work and not set(asked.work) <= _quote_words(fact):
         return True  # "who wrote To Kill a Mockingbird": a work its quotes do not name
+    if AnswerKind.PLACE in asked.kinds and all(place <= asked.words for place in _places_named(fact)):
+        return True  # "which city in Russia did Witkoff fly into": the only place its quotes name is asked within
     if asked.named and not _named_in_quotes(fact, names_in) - set(names_in(asked.named)):
         return True  # "who else": its quotes name no one the question does not
     asked_names = set(names_in(asked.speaker)) if asked.speaker else set()
@@ -328,6 +339,16 @@ def _names(quote: str, word: re.Match[str], names_in: Callable[[str], Iterable[s
         return False
     before = quote[: word.start()].rstrip(' \u201c"')
     return (bool(before) and not before.endswith((".", "!", "?"))) or any(True for _ in names_in(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _places_named(fact: Fact) -> tuple[frozenset[str], ...]:
+    """The words of each place ``fact``'s quotes name ("Russia", "Oval Office")."""
+    return tuple(
+        frozenset(raw_tokens(match.group("place")))
+        for citation in fact.citations
+        for match in _PLACE_NAMED.finditer(citation.quote)
+    )
 
 
 @functools.lru_cache(maxsize=4096)

@@ -103,10 +103,11 @@ class Engine:
         self._sources = {source.id: source for source in sources}
         self._facts: dict[str, Fact] = {}
         self._topic_counts: Counter[str] = Counter()
-        self._lexical = LexicalIndex(lexicon)
         self.calibration = calibration or load_calibration(DECISION_FILE)
         # The sentence model loads on the first text that needs a vector (see embed_pending), never before.
         self._encoder = encoder if encoder is not None else default_encoder()
+        # A word of the model's vocabulary is a real word, not a typo of another (its tokenizer alone tells).
+        self._lexical = LexicalIndex(lexicon, self._encoder.knows)
         # Questions asked before, for the decision (see bot.core.asked); none when made by another model.
         self.asked = asked if asked is not None else load_asked(ASKED_FILE, self._encoder.fingerprint)
         self._semantic = SemanticIndex()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from bisect import bisect_left, insort
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from bot.core import lexical_scoring
 from bot.core.analysis import Analyser
@@ -65,9 +65,9 @@ class LexicalIndex:
     per evidence credit, which keeps the index to a few bytes per posting and makes add and remove cheap.
     """
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, real_word: Callable[[str], bool] = lambda word: False) -> None:
         self._lexicon = lexicon
-        self.analyser = Analyser(lexicon)
+        self.analyser = Analyser(lexicon, real_word)
         self._slots: dict[str, int] = {}  # fact id -> slot, in the order facts were (last) added
         self._facts: list[IndexedFact | None] = []  # by slot
         self._free_slots: list[int] = []

@@ -246,6 +246,12 @@ class Lexicon:
         """Every single word that occurs in a variant (part of the vocabulary typo correction aims at)."""
         return {word for key in self.phrases for word in key}
 
+    @cached_property
+    def kind_words(self) -> frozenset[str]:
+        """The words of the kinds' variants ("birthday", "starring"...): words that ask for a kind of answer."""
+        kinds = self.entities - self.names
+        return frozenset(word for key, concept in self.phrases.items() if concept in kinds for word in key)
+
     def off_topic_names(self, tokens: list[str]) -> list[str]:
         """The off-topic names that occur in ``tokens``, as the lexicon writes them ("China", "UN")."""
         found: dict[int, str] = {}  # by where each starts, so they come in the question's order

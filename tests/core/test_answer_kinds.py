@@ -38,6 +38,11 @@ from bot.core.models import Citation, CitationDraft, Fact, FactDraft, Provenance
         ("what other stories has seward written", {AnswerKind.OTHER_WORKS}),
         ("what else has the reporter written lately", {AnswerKind.OTHER_WORKS}),
         ("what else did the article say", set()),
+        ("what year did the oval office meeting happen", {AnswerKind.TIME, AnswerKind.YEAR}),
+        ("which year was this", {AnswerKind.TIME, AnswerKind.YEAR}),
+        ("how big is the donbas region", {AnswerKind.QUANTITY}),
+        ("how far is crimea from kyiv", {AnswerKind.QUANTITY}),
+        ("how big a deal is the ceasefire", set()),
         # Not asking for a place, a time or anyone's words:
         ("where does russia stand on the ceasefire", set()),
         ("where does the author work", set()),
@@ -102,7 +107,7 @@ def test_two_questions_in_one_are_read_apart_and_asides_are_not_questions() -> N
         Asked(speaker="russia"),
     )
     assert asked_of("did ukraine agree, and when?").parts == (Asked(), Asked(frozenset({AnswerKind.TIME})))
-    assert asked_of("where is seward from? lol").parts == (Asked(frozenset({AnswerKind.PLACE})),)
+    assert [part.kinds for part in asked_of("where is seward from? lol").parts] == [{AnswerKind.PLACE}]
 
 
 @pytest.mark.parametrize(
@@ -200,6 +205,13 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         ("who wrote the piece about the truce", "article-author", False),
         ("who wrote it lol", "article-author", False),
         ("what other articles has john t seward written", "article-author", True),
+        # A year: no quote gives one.
+        ("what year did ukraine agree to the ceasefire", "ukraine-agreed", True),
+        # A place the question names is not the place it asks for: "in Russia" does not say which city.
+        ("which city in russia did witkoff fly into", "witkoff-trip", True),
+        ("where exactly in russia did witkoff go, moscow or st petersburg?", "witkoff-trip", True),
+        ("where did witkoff go on thursday", "witkoff-trip", False),
+        ("which city in russia did witkoff fly into", "oval-office", False),
         # Either part of two questions in one may be the one the fact answers.
         ("how long is the ceasefire and did russia agree", "russia-position", False),
     ],
@@ -221,6 +233,9 @@ def test_a_fact_lacks_the_detail_it_does_not_give(
         "did nato respond to putin's demands",
         "Who wrote To Kill a Mockingbird?",
         "what other articles has john t seward written",
+        "Which city in Russia did Witkoff fly into?",
+        "what year did the oval office meeting happen",
+        "how big is the donbas region",
     ],
 )
 def test_a_detail_the_article_does_not_give_is_not_answered(curated_engine: Engine, question: str) -> None:

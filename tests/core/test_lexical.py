@@ -157,6 +157,19 @@ def test_a_substitution_in_a_short_word_only_corrects_into_a_name(curated_engine
     assert "waltz" in matcher.tokens("who is walts", correct=True)
 
 
+def test_a_real_word_is_not_read_as_a_word_asking_for_what_no_fact_gives(curated_engine: Engine) -> None:
+    real_words = {"started", "months"}
+    matcher = LexicalIndex(curated_engine.lexicon, real_words.__contains__)
+    matcher.extend(curated_engine.facts.values())
+    # "starred" asks who acted in a film, which the article never says; "started" is a word of its own.
+    assert "screen_credits" not in matcher.tokens("it stopped and then started again", correct=True)
+    assert "screen_credits" in matcher.tokens("who starred in mean girls", correct=True)
+    # Not a real word: still read as the word it misspells.
+    assert "screen_credits" in matcher.tokens("who starrred in mean girls", correct=True)
+    result = curated_engine.ask("americans stopped help to ukraine and then started again? why")
+    assert result.fact is not None and result.fact.id == "aid-resumed"
+
+
 def test_the_sentence_model_reads_a_question_with_its_typos_spelt_right(curated_engine: Engine) -> None:
     analyser = curated_engine.lexical.analyser
     assert analyser.spelled("Who took the phot in the articel?", lambda word: False) == (

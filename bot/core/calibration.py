@@ -31,6 +31,7 @@ __all__ = [
     "SYNTHETIC_SET",
     "CalibrationReport",
     "asked_questions",
+    "cheapest_thresholds",
     "fit_calibration",
     "synthetic_out_of_scope",
 ]
@@ -47,6 +48,12 @@ _NEWTON_STEPS = 50
 # Share of in-scope questions that must still be offered close facts when not answered (sets suggest/related).
 _OFFERED_SHARE = 0.98
 _OFFER_SHARE_OF_ANSWER = 0.4
+# The answer thresholds tried, in hundredths.
+_LOWEST_STEP, _HIGHEST_STEP = 20, 95
+# The cost of answering from a threshold up is flat over several hundredths near its least (a few questions of
+# thousands either way), so its lowest point alone moved with every refit (0.74 to 0.80 for costs 3 apart). Each
+# threshold is costed as the mean over this many hundredths either side: the middle of the flat stretch is chosen.
+_SMOOTHING = 2
 # A fact that shares no word with a question is answered when its meaning is clearly the question's: at least this
 # similar (unrelated chat such as "gm everyone" or "bitcoin price?" reaches 0.3 to 0.4 against the article's facts
 # with this model) and this far ahead of every other fact. Not fitted: the article's facts all share one subject, so
@@ -232,16 +239,33 @@ def _logistic(names: Sequence[str], rows: Sequence[Sequence[float]], labels: Seq
 
 
 def _thresholds(decided: Sequence[_Decided], probabilities: npt.NDArray[np.float64]) -> tuple[float, float]:
-    """The cheapest answer threshold and margin, for questions whose first candidates have these answering
-    ``probabilities`` (as :func:`decide` answers when no question is clear in meaning alone); among equals, the more
-    cautious (higher threshold, wider margin). Facts within 0.1 in log-odds always tie."""
-    leads = np.array([q.lead for q in decided])
+    """The cheapest answer threshold and margin for questions whose first candidates have these answering
+    ``probabilities`` (as :func:`decide` answers when no question is clear in meaning alone)."""
     # What answering each question costs: a right answer saves one, a wrong or a false one costs.
     costs = np.array([(-1.0 if q.right else WRONG_ANSWER_COST) if q.in_scope else FALSE_ANSWER_COST for q in decided])
-    return min(
-        ((step / 100, lead / 10) for step in range(20, 96) for lead in range(1, 11)),
-        key=lambda pair: (float(costs[(probabilities >= pair[0]) & (leads > pair[1])].sum()), -pair[0], -pair[1]),
-    )
+    return cheapest_thresholds(probabilities, np.array([q.lead for q in decided]), costs)
+
+
+def cheapest_thresholds(
+    probabilities: npt.NDArray[np.float64], leads: npt.NDArray[np.float64], costs: npt.NDArray[np.float64]
+) -> tuple[float, float]:
+    """The answer threshold (in hundredths) and margin (in tenths) whose answers cost least, for questions whose
+    first candidates have these answering ``probabilities`` and ``leads`` over the second, each answer costing
+    ``costs`` (negative: a saving). Each threshold is costed as the mean of its neighbours within
+    :data:`_SMOOTHING` (see there); among equals, the more cautious (higher threshold, wider margin)."""
+    steps, margins = range(_LOWEST_STEP, _HIGHEST_STEP + 1), range(1, 11)
+    cost = {
+        (step, lead): float(costs[(probabilities >= step / 100) & (leads > lead / 10)].sum())
+        for step in steps
+        for lead in margins
+    }
+
+    def smoothed(step: int, lead: int) -> float:
+        near = range(max(step - _SMOOTHING, steps.start), min(step + _SMOOTHING, steps.stop - 1) + 1)
+        return sum(cost[other, lead] for other in near) / len(near)
+
+    step, lead = min(cost, key=lambda pair: (smoothed(*pair), -pair[0], -pair[1]))
+    return step / 100, lead / 10
 
 
 def fit_calibration(engine: Engine, sets: Mapping[str, Sequence[EvalCase]]) -> CalibrationReport:

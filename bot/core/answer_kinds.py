@@ -39,6 +39,7 @@ class AnswerKind(StrEnum):
     """A kind of detail a question can ask for."""
 
     PLACE = "place"
+    ORIGIN = "origin"  # where someone is from, which a place they went to does not give
     TIME = "time"
     DATE = "date"  # a calendar date, which a weekday or "last month" does not give
     YEAR = "year"  # which year, which a weekday or "last month" does not give either
@@ -95,6 +96,9 @@ _ASKED = {
         r"\bwhere\b(?!.*\b(?:stands?|work|works|worked)\b)(?! (?:are|do|does|is) things\b)|"
         r"\b(?:which|what) (?:city|place|town|location|venue)\b(?!['\u2019])|\blocated\b"
     ),
+    AnswerKind.ORIGIN: re.compile(
+        r"\boriginally from\b|\bfrom originally\b|\bwhere(?:'s|s| is| was| are| were) (?:\S+ ){1,4}?from\b"
+    ),
     AnswerKind.TIME: re.compile(
         r"\bwhen\b(?! it comes to)|\b(?:what|which) (?:day|date|time|year|month|week)\b|\bhow long ago\b"
     ),
@@ -125,6 +129,7 @@ _PLACE_NAMED = re.compile(
 )
 _GIVEN = {
     AnswerKind.PLACE: _PLACE_NAMED,
+    AnswerKind.ORIGIN: re.compile(r"\b(?:born|grew up|native of|hails from|hometown|originally from)\b", re.IGNORECASE),
     AnswerKind.TIME: re.compile(
         rf"\b(?:{_WEEKDAYS}|{_MONTHS}|"
         r"yesterday|today|tomorrow|tonight|ago|(?:last|next|this) (?:week|month|year)|earlier|later|(?:19|20)\d\d)\b",

@@ -22,7 +22,9 @@ from bot.core.models import Citation, CitationDraft, Fact, FactDraft, Provenance
 @pytest.mark.parametrize(
     ("question", "kinds"),
     [
-        ("where is the reporter from", {AnswerKind.PLACE}),
+        ("where is the reporter from", {AnswerKind.PLACE, AnswerKind.ORIGIN}),
+        ("which state is rubio originally from", {AnswerKind.ORIGIN}),
+        ("where did the proposal come from", {AnswerKind.PLACE}),
         ("in which city were the talks held", {AnswerKind.PLACE}),
         ("when did witkoff arrive", {AnswerKind.TIME}),
         ("how much is the minerals deal worth", {AnswerKind.QUANTITY}),
@@ -107,7 +109,9 @@ def test_two_questions_in_one_are_read_apart_and_asides_are_not_questions() -> N
         Asked(speaker="russia"),
     )
     assert asked_of("did ukraine agree, and when?").parts == (Asked(), Asked(frozenset({AnswerKind.TIME})))
-    assert [part.kinds for part in asked_of("where is seward from? lol").parts] == [{AnswerKind.PLACE}]
+    assert [part.kinds for part in asked_of("where is seward from? lol").parts] == [
+        {AnswerKind.PLACE, AnswerKind.ORIGIN}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -211,6 +215,8 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         ("which city in russia did witkoff fly into", "witkoff-trip", True),
         ("where exactly in russia did witkoff go, moscow or st petersburg?", "witkoff-trip", True),
         ("where did witkoff go on thursday", "witkoff-trip", False),
+        # Where someone is from: a place they went to does not say.
+        ("wheres witkoff from originally", "witkoff-trip", True),
         ("which city in russia did witkoff fly into", "oval-office", False),
         # Either part of two questions in one may be the one the fact answers.
         ("how long is the ceasefire and did russia agree", "russia-position", False),

@@ -182,7 +182,8 @@ _ASKED_OTHERS = re.compile(
 _ASKED_AUTHOR = re.compile(
     r"\bwho (?:wrote|writes|authored|penned|is the (?:author|writer) of|was the (?:author|writer) of) (?P<work>.+)"
 )
-_THE_ARTICLE = re.compile(rf"\b(?:{_WORKS}|headline|title|this|that|it|notus|one|thing)\b")
+# "The one about the truce" is the article; "one of the Brontes" is not.
+_THE_ARTICLE = re.compile(rf"\b(?:{_WORKS}|headline|title|this|that|it|notus|one(?! of\b)|thing)\b")
 _NOT_NAMING = frozenset({"the", "a", "an", "about", "on", "of", "for", "lol", "pls", "please", "tho", "though"})
 # Asking for something besides what the question names ("nothing other than" and "before anything else" do not).
 # It is searched in lower-cased text, after a test for its words (_BESIDES_WORDS).

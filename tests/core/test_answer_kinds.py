@@ -208,6 +208,8 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         ("who wrote this article", "article-author", False),
         ("who wrote the piece about the truce", "article-author", False),
         ("who wrote it lol", "article-author", False),
+        ("who wrote the one about the truce", "article-author", False),
+        ("who wrote middlemarch, george eliot or one of the brontes?", "article-author", True),
         ("what other articles has john t seward written", "article-author", True),
         # A year: no quote gives one.
         ("what year did ukraine agree to the ceasefire", "ukraine-agreed", True),

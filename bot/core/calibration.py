@@ -51,8 +51,9 @@ _OFFER_SHARE_OF_ANSWER = 0.4
 # The answer thresholds tried, in hundredths.
 _LOWEST_STEP, _HIGHEST_STEP = 20, 95
 # The cost of answering from a threshold up is flat over several hundredths near its least (a few questions of
-# thousands either way), so its lowest point alone moved with every refit (0.74 to 0.80 for costs 3 apart). Each
-# threshold is costed as the mean over this many hundredths either side: the middle of the flat stretch is chosen.
+# thousands either way), so its lowest point alone moved with every refit (anywhere from 0.74 to 0.80, whose costs
+# were within 4 of some 2,900). Each threshold is costed as the mean over this many hundredths either side: the
+# middle of the flat stretch is chosen.
 _SMOOTHING = 2
 # A fact that shares no word with a question is answered when its meaning is clearly the question's: at least this
 # similar (unrelated chat such as "gm everyone" or "bitcoin price?" reaches 0.3 to 0.4 against the article's facts

@@ -292,7 +292,7 @@ class LexicalIndex:
     def untold_kinds(self, question: str) -> set[str]:
         """The kinds of answer ``question`` asks for (the lexicon's entities that are not names: a number, a time,
         a personal detail) that no indexed fact gives."""
-        kinds = self._lexicon.entities - self._lexicon.names
+        kinds = self._lexicon.kinds
         return {
             token for token in self.tokens(question, correct=True) if token in kinds and token not in self._postings
         }

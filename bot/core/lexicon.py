@@ -236,21 +236,29 @@ class Lexicon:
         """The canonical concept tokens."""
         return frozenset(self.phrases.values())
 
+    @cached_property
+    def kinds(self) -> frozenset[str]:
+        """The entities that ask for a kind of answer (a number, a time, a personal detail), not names."""
+        return self.entities - self.names
+
     @property
     def name_words(self) -> frozenset[str]:
         """The words of the names' variants ("rubio", "marco", "waltz"...): words people misspell freely."""
-        return frozenset(word for key, concept in self.phrases.items() if concept in self.names for word in key)
+        return self._variant_words(self.names)
 
     @property
     def words(self) -> set[str]:
         """Every single word that occurs in a variant (part of the vocabulary typo correction aims at)."""
         return {word for key in self.phrases for word in key}
 
-    @cached_property
+    @property
     def kind_words(self) -> frozenset[str]:
         """The words of the kinds' variants ("birthday", "starring"...): words that ask for a kind of answer."""
-        kinds = self.entities - self.names
-        return frozenset(word for key, concept in self.phrases.items() if concept in kinds for word in key)
+        return self._variant_words(self.kinds)
+
+    def _variant_words(self, concepts: frozenset[str]) -> frozenset[str]:
+        """Every word of the variants of ``concepts``."""
+        return frozenset(word for key, concept in self.phrases.items() if concept in concepts for word in key)
 
     def off_topic_names(self, tokens: list[str]) -> list[str]:
         """The off-topic names that occur in ``tokens``, as the lexicon writes them ("China", "UN")."""

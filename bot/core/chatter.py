@@ -46,7 +46,12 @@ _INSTRUCTION = re.compile(
     # Asking it to make things up, or claiming the authority to let it.
     r"|\b(?:invent|fabricate|falsify)\b|\bfake (?:quotes?|statements?|headlines?|announcements?)\b"
     r"|\b(?:write|compose|draft|generate|create)\b.{0,40}?\b(?:fake|false|fictional|fictitious|made-up|bogus)\b"
-    r"|\bauthori[sz](?:e|es|ed|ing) you\b",
+    r"|\bauthori[sz](?:e|es|ed|ing) you\b"
+    # Asking it to announce a claim as news ("say Witkoff is selling, nobody will check").
+    r"|^\s*(?:(?:just|pls|please) )*(?:say|announce|claim) (?:that )?\w+ (?:is|was|has|will)\b"
+    r"|\bnobody will (?:check|know|notice)\b"
+    # Asking it to misquote: "quote the article but change '30-day' to '90-day'".
+    r"|\b(?:but|and) (?:change|replace|swap) \S+ (?:to|with|for)\b",
     re.IGNORECASE,
 )
 

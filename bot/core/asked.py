@@ -83,6 +83,10 @@ class _Line(AskedQuestion):
 # than the closest counts 1/e as much): near neighbours decide, a crowd of distant ones does not.
 NEIGHBOURS = 10
 _VOTE_FADE = 0.05
+# A question no asked question comes this close to resembles none of them: "nothing asked" votes as a question the
+# article does not answer, this similar, so a crowd of distant neighbours ("what happened at the boston tea party"
+# against the Oval Office questions) no longer votes unanimously for their fact.
+_UNLIKE_ANY = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +124,10 @@ class Nearest:
     def votes(self, own: Mapping[str, float]) -> Votes:
         """The closest questions' votes, counting each fact's own phrasings, ``own`` similarity away, as a question
         it answers (so a fact nobody has asked about yet, such as a moderator's new one, has its say)."""
-        pool = sorted([*self.neighbours, *((value, (fact_id,)) for fact_id, value in own.items())], reverse=True)
+        pool = sorted(
+            [*self.neighbours, *((value, (fact_id,)) for fact_id, value in own.items()), (_UNLIKE_ANY, ())],
+            reverse=True,
+        )
         closest = pool[:NEIGHBOURS]
         if not closest:
             return Votes({}, 1.0)  # nothing to go by: as if refused

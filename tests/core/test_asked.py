@@ -10,10 +10,12 @@ import pytest
 
 from bot.core.asked import (
     ASKED_FILE,
+    NEIGHBOURS,
     NOTHING_ASKED,
     AskedError,
     AskedIndex,
     AskedQuestion,
+    Nearest,
     encode_asked,
     load_asked,
 )
@@ -71,16 +73,27 @@ def test_a_question_asking_for_something_besides_what_it_names_is_compared_with_
     index = AskedIndex(curated_engine.encoder.fingerprint, questions, vectors)
     candidates = ["ukraine-agreed", "minerals-deal"]
     plain = index.nearest(curated_engine.question_vectors(["didn't ukraine refuse the ceasefire"])[0], candidates)
-    assert set(plain.by_fact) == {"ukraine-agreed"} and plain.votes({}).by_fact == {"ukraine-agreed": 1.0}
+    assert set(plain.by_fact) == {"ukraine-agreed"}
+    assert set(plain.votes({}).by_fact) == {"ukraine-agreed"} and plain.votes({}).by_fact["ukraine-agreed"] > 0.5
     vector = curated_engine.question_vectors(["apart from the truce, what did kyiv sign"])[0]
     besides = index.nearest(vector, candidates, besides=True)
-    assert set(besides.by_fact) == {"minerals-deal"} and besides.votes({}).by_fact == {"minerals-deal": 1.0}
+    assert set(besides.by_fact) == {"minerals-deal"}
+    assert set(besides.votes({}).by_fact) == {"minerals-deal"} and besides.votes({}).by_fact["minerals-deal"] > 0.5
 
 
 def test_with_no_questions_kept_only_the_facts_own_phrasings_vote() -> None:
     assert NOTHING_ASKED.votes({}).refused == 1.0  # nothing at all to go by
     votes = NOTHING_ASKED.votes({"russia-position": 0.9, "ukraine-agreed": 0.5})
-    assert votes.refused == 0.0 and votes.by_fact["russia-position"] > 0.99
+    assert votes.refused < 0.001 and votes.by_fact["russia-position"] > 0.99
+
+
+def test_distant_neighbours_alone_do_not_vote_unanimously() -> None:
+    # Ten questions about one fact, none of them close: the question resembles nothing asked, so much of the vote
+    # says "not answered" rather than all of it naming that fact.
+    distant = Nearest({"oval-office": 0.42}, 0.3, tuple((0.42, ("oval-office",)) for _ in range(NEIGHBOURS)))
+    assert distant.votes({}).refused > 0.3
+    close = Nearest({"oval-office": 0.8}, 0.3, tuple((0.8, ("oval-office",)) for _ in range(NEIGHBOURS)))
+    assert close.votes({}).by_fact["oval-office"] > 0.99
 
 
 def test_a_set_is_read_without_its_own_questions(curated_engine: Engine) -> None:

@@ -66,6 +66,10 @@ QUESTION_SETS = [
     (PROJECT_ROOT / "eval" / "discord_ah.jsonl", 0.9, 1 / 65, 0.98),
     # Not fitted on: the seventh round's untouched set, scored once at its end.
     (PROJECT_ROOT / "eval" / "discord_ai.jsonl", 0.86, 2 / 65, 0.96),
+    # Not fitted on: the eighth round's sets, scored once before any change made for them, then measured its changes.
+    (PROJECT_ROOT / "eval" / "discord_aj.jsonl", 0.92, 2 / 65, 0.98),
+    (PROJECT_ROOT / "eval" / "discord_ak.jsonl", 0.92, 2 / 65, 0.98),
+    (PROJECT_ROOT / "eval" / "discord_am.jsonl", 0.9, 1 / 65, 0.98),
 ]
 
 

@@ -208,7 +208,7 @@ def _first_candidates(questions: Sequence[_Question], ranking: Logistic) -> list
             ((ranking.probability(FEATURES, item.values), number) for number, item in enumerate(question.evidence)),
             reverse=True,
         )
-        lead = ranking_lead([p for p, _ in ranked])
+        lead = ranking_lead([(p, question.evidence[number]) for p, number in ranked])
         best = ranked[0][1]
         features = (*question.evidence[best].values, lead)
         decided.append(

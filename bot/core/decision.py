@@ -104,6 +104,14 @@ class Evidence:
 
     fact_id: str
     values: tuple[float, ...]
+    # The passage the fact cites first, when given: facts citing the same passage first answer with the same words,
+    # so one leading another by a little is no doubt about the answer (see :func:`ranking_lead`).
+    passage: str | None = None
+
+    @property
+    def cites(self) -> str:
+        """What the fact answers with: its first passage, or the fact itself when that is not known."""
+        return self.fact_id if self.passage is None else self.passage
 
     def feature(self, name: str) -> float:
         """The value of the feature ``name``."""
@@ -208,13 +216,15 @@ def gather_evidence(
     semantic: Sequence[tuple[str, float]],
     traits: Traits,
     nearest: Nearest = NOTHING_ASKED,
+    *,
     lacking: Callable[[str], bool] = lambda fact_id: False,
+    passage: Callable[[str], str | None] = lambda fact_id: None,
 ) -> list[Evidence]:
     """The evidence for every fact either ranking put forward: ``lexical`` scores (0-100) over the question's known
     words and ``semantic`` similarities, each best first. A fact one ranking did not return counts as scoring 0
     there, or as similar as the last one it did return. ``nearest`` says how close the question is to questions
     asked before (see :mod:`bot.core.asked`); ``lacking`` tells whether a fact lacks the kind of detail the
-    question asks for."""
+    question asks for; ``passage`` gives the passage a fact cites first."""
     lexical_scores = {c.fact_id: c.score / 100.0 for c in lexical}
     similarities = dict(semantic)
     floor = min(similarities.values(), default=0.0)
@@ -249,16 +259,22 @@ def gather_evidence(
             votes.by_fact.get(fact_id, 0.0),
             votes.refused,
         )
-        found.append(Evidence(fact_id, values))
+        found.append(Evidence(fact_id, values, passage(fact_id)))
     return found
 
 
-def ranking_lead(probabilities: Sequence[float]) -> float:
-    """How far the first of the ranking ``probabilities`` (best first) leads the second, in log-odds (so two facts
-    both all but certain still differ), at most :data:`_LEAD_MOST`; the most when there is no second."""
-    if len(probabilities) < 2:
+def ranking_lead(ranked: Sequence[tuple[float, Evidence]]) -> float:
+    """How far the first of the ``ranked`` candidates (ranking probability and evidence, best first) leads the best
+    one citing another passage first, in log-odds (so two facts both all but certain still differ), at most
+    :data:`_LEAD_MOST`; the most when there is none. Facts citing the same passage first (Putin's remark, and who
+    Putin is) answer with the same words: however close, they are not rival answers."""
+    if not ranked:
         return _LEAD_MOST
-    return min(_LEAD_MOST, _log_odds(probabilities[0]) - _log_odds(probabilities[1]))
+    first_probability, first = ranked[0]
+    rival = next((probability for probability, item in ranked[1:] if item.cites != first.cites), None)
+    if rival is None:
+        return _LEAD_MOST
+    return min(_LEAD_MOST, _log_odds(first_probability) - _log_odds(rival))
 
 
 def _log_odds(probability: float) -> float:
@@ -301,7 +317,7 @@ def decide(
     )
     if not scored:
         return Match(MatchStatus.NO_MATCH, None, (), off_topic)
-    lead = ranking_lead([p for p, _ in scored])
+    lead = ranking_lead(scored)
     confidence = calibration.answer_probability(scored[0][1], lead)
     ranked = tuple(Candidate(item.fact_id, round(100.0 * p, 1)) for p, item in scored)
     # Beside an answer, or as "did you mean", only facts that may well be meant; none of the rest.

@@ -353,7 +353,8 @@ class Engine:
             semantic,
             traits,
             nearest,
-            lambda fact_id: lacks_asked(asked_kind, self._facts[fact_id], names_in),
+            lacking=lambda fact_id: lacks_asked(asked_kind, self._facts[fact_id], names_in),
+            passage=lambda fact_id: self._facts[fact_id].citations[0].quote,
         )
         return Reading(question, False, off_topic, tuple(evidence), worded)
 

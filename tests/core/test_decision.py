@@ -16,6 +16,7 @@ from bot.core.decision import (
     decide,
     gather_evidence,
     load_calibration,
+    ranking_lead,
 )
 from bot.core.decision import Candidate as Scored
 from bot.core.engine import Engine
@@ -60,6 +61,21 @@ def test_two_facts_that_fit_alike_are_offered_not_guessed_between() -> None:
     match = decide(_evidence(("a", 100.0, 0.9), ("b", 100.0, 0.9)), (), load_calibration(DECISION_FILE))
     assert match.status is not MatchStatus.ANSWERED and match.best is None
     assert {c.fact_id for c in match.candidates} == {"a", "b"}
+
+
+def test_two_facts_citing_the_same_passage_first_are_no_rivals() -> None:
+    # "what went down between the two presidents at the white house": the Oval Office fact and who Trump is both cite
+    # the Oval Office sentence first; fitting alike, either answers with the same words.
+    rows = (("a", 100.0, 0.9), ("b", 100.0, 0.9), ("c", 20.0, 0.2))
+    lexical = [Scored(fact_id, score) for fact_id, score, _ in rows]
+    semantic = [(fact_id, similarity) for fact_id, _, similarity in rows]
+    passages = {"a": "the same sentence", "b": "the same sentence", "c": "another sentence"}
+    shared = gather_evidence(lexical, semantic, Traits(unknown=0.0, known_words=3), passage=passages.get)
+    calibration = load_calibration(DECISION_FILE)
+    assert ranking_lead([(0.9, shared[0]), (0.9, shared[1]), (0.1, shared[2])]) > calibration.margin
+    assert ranking_lead([(0.9, item) for item in _evidence(*rows)[:2]]) == 0.0  # citing apart: rivals
+    match = decide(shared, (), calibration)
+    assert match.status is MatchStatus.ANSWERED and match.best is not None and match.best.fact_id in {"a", "b"}
 
 
 def test_a_name_the_article_never_mentions_is_never_answered() -> None:

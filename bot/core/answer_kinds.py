@@ -30,6 +30,7 @@ __all__ = [
     "asks_besides",
     "given_kinds",
     "lacks_asked",
+    "names_another_broker",
     "questions_in",
     "worded_as_phrasing",
 ]
@@ -210,6 +211,20 @@ _QUOTED_SPEAKER = re.compile(
 _QUESTION_WORDS = 3
 # Possessors ("Putin's aide") name someone other than the speaker asked about.
 _POSSESSOR = re.compile(r"\b\w+['\u2019]s\b")
+
+
+# "wasn't it the EU that brokered this deal?", "brokered by China?": another party named as the deal's broker or
+# mediator. The article answers it (a U.S.-brokered deal, U.S. intermediaries), so that name does not make the question
+# one about something the article never mentions.
+_OTHER_BROKER = re.compile(
+    r"\b(?:wasn'?t|isn'?t|weren'?t|aren'?t|is it not|was it not)\b.{0,40}?\b(?:broker|mediat|intermediar|go-between)"
+    r"|\b(?:brokered|mediated|arranged) by\b|\b\w+-brokered\b"
+)
+
+
+def names_another_broker(question: str) -> bool:
+    """Whether ``question`` (lower-cased) asks whether someone else brokered or mediates the deal."""
+    return _OTHER_BROKER.search(question) is not None
 
 
 def asked_of(question: str) -> Asking:

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 
-from bot.core.answer_kinds import asked_of, asks_besides, lacks_asked, questions_in, worded_as_phrasing
+from bot.core.answer_kinds import (
+    asked_of,
+    asks_besides,
+    lacks_asked,
+    names_another_broker,
+    questions_in,
+    worded_as_phrasing,
+)
 from bot.core.asked import ASKED_FILE, AskedIndex, load_asked
 from bot.core.chatter import is_instruction, is_usage_request, strip_mentions
 from bot.core.datafiles import LEXICON_FILE, load_fact_files, load_sources
@@ -333,13 +340,15 @@ class Engine:
         content = strip_mentions(question)
         if is_usage_request(content) or is_instruction(content):
             return Reading(question, usage=True)
-        off_topic = tuple(self.lexicon.off_topic_names(raw_tokens(content)))
+        lowered = content.lower()
+        # A party the article never mentions, named as the broker, is a premise the article corrects.
+        off_topic = () if names_another_broker(lowered) else tuple(self.lexicon.off_topic_names(raw_tokens(content)))
         query = self._lexical.prepare(content, known_only=True)
         lexical = [] if query is None else self._lexical.rank_query(query, _CANDIDATES)
         vector = self.embed(content)
         semantic = [(match.fact_id, match.similarity) for match in self.semantic_search(vector, _CANDIDATES)]
         candidates = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact_id for fact_id, _ in semantic)]))
-        asked_kind = asked_of(content.lower())
+        asked_kind = asked_of(lowered)
         nearest = (asked if asked is not None else self.asked).nearest(vector, candidates, asks_besides(content))
         worded = tuple(f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f]))
         nearest = nearest.with_phrasings(worded)

@@ -144,6 +144,10 @@ async def sync_curated(session: Session, sources: Mapping[str, Source], facts: S
         await save_fact(session, after, exists=True)
         await write_audit(session, "removed", SYNC_ACTOR, at, before=before, after=after)
         changes += 1
+    # A phrasing may move between facts being rewritten (a reviewer moved an alias from one to another): free every
+    # rewritten fact's phrasings before any is written again, or the first written would clash with one not yet.
+    for fact_id in applying.keys() & records.keys():
+        await session.execute(session.sql.DELETE_PHRASINGS, (fact_id,))
     for fact in applying.values():
         previous = records.get(fact.id)
         applied = FactRecord(

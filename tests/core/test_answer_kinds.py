@@ -13,6 +13,7 @@ from bot.core.answer_kinds import (
     asks_besides,
     given_kinds,
     lacks_asked,
+    names_another_broker,
     questions_in,
 )
 from bot.core.engine import Engine
@@ -277,3 +278,28 @@ def test_a_long_question_of_the_longest_allowed_size_is_read(question: str) -> N
 
 def test_spacing_does_not_change_what_is_asked() -> None:
     assert asked_of("what  did   witkoff say\tin moscow") == asked_of("what did witkoff say in moscow")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("wasn't it the eu that brokered this deal?", True),
+        ("is it not the case that the ceasefire deal was brokered by europe?", True),
+        ("was the ceasefire us-brokered or eu-brokered?", True),
+        ("isn't it the un mediating between russia and ukraine here, not us officials?", True),
+        ("did japan agree to the ceasefire", False),
+        ("what did the eu say about the ceasefire deal", False),
+        ("isn't china involved at all?", False),
+    ],
+)
+def test_another_party_named_as_the_broker_is_recognised(question: str, named: bool) -> None:
+    assert names_another_broker(question) is named
+
+
+def test_a_wrong_broker_is_corrected_but_other_unmentioned_parties_still_refuse(curated_engine: Engine) -> None:
+    corrected = curated_engine.ask("wasn't it the EU that brokered this deal?")
+    # Answered or offered (as confident as the fitted decision is): either way the U.S.-brokered deal, not a refusal.
+    assert not corrected.off_topic
+    cited = [corrected.fact] if corrected.fact else [curated_engine.fact(s.fact_id) for s in corrected.suggestions]
+    assert any(fact is not None and "U.S.-brokered" in fact.citations[0].quote for fact in cited)
+    assert curated_engine.ask("did the EU agree to the ceasefire?").fact is None

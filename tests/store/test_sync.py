@@ -82,6 +82,21 @@ async def test_changed_removed_and_returning_curated_facts_are_audited(data: Set
     assert await consistency_problems(data) == []
 
 
+async def test_a_phrasing_moved_between_curated_facts_is_synced(data: Settings) -> None:
+    # A reviewer moves the alias "mediators" to the fact written first: it must be freed before that fact is written.
+    await reopen(data)
+    write_facts(
+        data,
+        fact_block("demands", "What does Putin demand?", "Terms for a long-term peace.", DEMANDS, ("mediators",)),
+        fact_block("mediators", "Who mediates the talks?", "Rubio and Waltz.", MEDIATORS),
+    )
+    async with await open_service(data) as service:
+        assert service.engine.facts["demands"].aliases == ("mediators",)
+        assert service.engine.facts["mediators"].aliases == ()
+        assert service.engine.ask("mediators").fact == service.engine.facts["demands"]
+    assert await consistency_problems(data) == []
+
+
 async def test_a_moderators_edit_of_a_curated_fact_lasts_until_the_file_changes(data: Settings) -> None:
     async with await open_service(data) as service:
         current = service.engine.facts["demands"]

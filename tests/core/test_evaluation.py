@@ -70,6 +70,8 @@ QUESTION_SETS = [
     (PROJECT_ROOT / "eval" / "discord_aj.jsonl", 0.92, 2 / 65, 0.98),
     (PROJECT_ROOT / "eval" / "discord_ak.jsonl", 0.92, 2 / 65, 0.98),
     (PROJECT_ROOT / "eval" / "discord_am.jsonl", 0.9, 1 / 65, 0.98),
+    # Not fitted on: the eighth round's untouched set, scored once at its end.
+    (PROJECT_ROOT / "eval" / "discord_al.jsonl", 0.87, 2 / 65, 0.98),
 ]
 
 

@@ -95,7 +95,8 @@ _CALL_FOR_NAMES = r"specific|specifically|exactly|by name|name them|names|list|l
 _ASKED = {
     AnswerKind.PLACE: re.compile(
         r"\bwhere\b(?!.*\b(?:stands?|work|works|worked)\b)(?! (?:are|do|does|is) things\b)|"
-        r"\b(?:which|what) (?:city|place|town|location|venue|hotel|restaurant|building|airport)\b(?!['\u2019])|\blocated\b"
+        r"\b(?:which|what) (?:city|place|town|location|venue|hotel|restaurant|building|airport)\b(?!['\u2019])"
+        r"|\blocated\b"
     ),
     AnswerKind.ORIGIN: re.compile(
         r"\boriginally from\b|\bfrom originally\b|\bwhere(?:'s|s| is| was| are| were) (?:\S+ ){1,4}?from\b"

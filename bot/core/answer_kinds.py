@@ -197,7 +197,8 @@ _BESIDES_WORDS = ("else", "besides", "apart", "aside", "addition", "alongside")
 # Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
 # "also" before a question word.
 _NEXT_QUESTION = (
-    r"[?;]| [+&] |,? \b(?:and|also),? (?=(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)"
+    r"[?;]| [+&] |,? \b(?:and|also),? (?=(?:(?:on|in|at|for|from|by|to|with) )?"
+    r"(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)"
 )
 _QUESTIONS = re.compile(_NEXT_QUESTION, re.IGNORECASE)
 # Within one question, a comma before a question word also starts a clause asking for its own detail ("if not a
@@ -210,6 +211,14 @@ _QUOTED_SPEAKER = re.compile(
     r"insisted|argued|added|asked)\b"
 )
 _QUESTION_WORDS = 3
+# A piece of a message that asks something: a question word anywhere, or a verb that opens a question or a request.
+# A later piece asking nothing ("something about minerals i think") narrows the question before it.
+_ASKS = re.compile(
+    r"\b(?:what|whats|wat|who|whos|whom|whose|when|where|wheres|why|how|hows|which)\b|"
+    r"^(?:did|does|do|is|isn't|was|are|were|has|have|had|can|could|will|would|should|any|tell|explain|give|list|"
+    r"name|describe|summari[sz]e|define|show)\b",
+    re.IGNORECASE,
+)
 # Possessors ("Putin's aide") name someone other than the speaker asked about.
 _POSSESSOR = re.compile(r"\b\w+['\u2019]s\b")
 
@@ -252,7 +261,14 @@ def questions_in(message: str) -> list[str]:
     A piece of fewer than three words ("lol", "pls?") is an aside, not a question; a message of one question
     is returned whole."""
     pieces = [" ".join(piece.split()).strip(" ,.!") for piece in _QUESTIONS.split(message)]
-    questions = [piece for piece in pieces if len(piece.split()) >= _QUESTION_WORDS]
+    questions: list[str] = []
+    for piece in pieces:
+        if len(piece.split()) < _QUESTION_WORDS:
+            continue
+        if questions and not _ASKS.search(piece):  # "...? something about minerals i think": the same question
+            questions[-1] = f"{questions[-1]}? {piece}"
+        else:
+            questions.append(piece)
     return questions if len(questions) > 1 else [message]
 
 

@@ -348,7 +348,8 @@ class Engine:
         vector = self.embed(content)
         semantic = [(match.fact_id, match.similarity) for match in self.semantic_search(vector, _CANDIDATES)]
         candidates = list(dict.fromkeys([*(c.fact_id for c in lexical), *(fact_id for fact_id, _ in semantic)]))
-        asked_kind = asked_of(lowered)
+        # What is asked, read with typos spelt right: "who wrote ths articel" asks for the article's author.
+        asked_kind = asked_of(self._spelled(lowered))
         nearest = (asked if asked is not None else self.asked).nearest(vector, candidates, asks_besides(content))
         worded = tuple(f for f in candidates if worded_as_phrasing(asked_kind, self._facts[f]))
         nearest = nearest.with_phrasings(worded)

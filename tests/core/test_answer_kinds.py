@@ -140,6 +140,15 @@ def test_a_question_asking_for_something_besides_what_it_names_is_told_apart(que
         ("Who wrote this article and who took the photo?", ["Who wrote this article", "who took the photo"]),
         ("what did ushakov say? also did putin end up agreeing", ["what did ushakov say", "did putin end up agreeing"]),
         ("did putin accept it, and what are his conditions?", ["did putin accept it", "what are his conditions"]),
+        (
+            "on which day did ukraine agree, and on which day did witkoff arrive",
+            ["on which day did ukraine agree", "on which day did witkoff arrive"],
+        ),
+        # A later piece asking nothing narrows the question before it.
+        (
+            "what did ukraine promise besides the ceasefire? something about minerals i think??",
+            ["what did ukraine promise besides the ceasefire? something about minerals i think??"],
+        ),
         # One question: a clause before a comma, an aside, Q&A and "also" inside a sentence do not make two.
         ("if not a breather, what does russia want?", ["if not a breather, what does russia want?"]),
         ("where is seward from? lol", ["where is seward from? lol"]),

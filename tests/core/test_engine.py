@@ -122,3 +122,13 @@ def test_a_message_of_many_questions_reads_only_its_first_three(curated_engine: 
     result = curated_engine.ask(" ".join(fact.question for fact in facts if fact is not None))
     assert result.fact == facts[0]
     assert [s.fact_id for s in result.also] == ids[1:3]
+
+
+def test_what_a_question_asks_for_is_read_with_its_typos_spelt_right(curated_engine: Engine) -> None:
+    # "who wrote X" asks for the author of X: misspelt, "ths articel" must still be this article, not another work.
+    def lacking(question: str) -> float:
+        evidence = {item.fact_id: item for item in curated_engine.read(question).evidence}
+        return evidence["article-author"].feature("lacking")
+
+    assert lacking("who wrote ths articel") == lacking("who wrote this article") == 0.0
+    assert lacking("who wrote harry potter") == 1.0

@@ -58,7 +58,7 @@ def answer_curated(spec: dict[str, Any]) -> dict[str, Any]:
     for question in questions[:_WARM_UP]:
         engine.ask(question.text)
     started = time.perf_counter()
-    engine.embed_pending()
+    engine.vectors.embed_pending()
     embed_s = time.perf_counter() - started
     figures = measure_answering(engine, engine.lexical, repeated, min(spec["brute_questions"], len(questions)))
     meaning = measure_semantic(engine, repeated)
@@ -69,7 +69,7 @@ def answer_curated(spec: dict[str, Any]) -> dict[str, Any]:
         "facts": len(engine),
         "index_s": round(index_s, 4),
         "questions": len(questions),
-        "embedding": {"texts": engine.semantic.rows, "seconds": round(embed_s, 2), "with_model_load": True},
+        "embedding": {"texts": engine.vectors.index.rows, "seconds": round(embed_s, 2), "with_model_load": True},
         **figures.as_dict(),
         **meaning,
     }
@@ -86,7 +86,7 @@ def answer_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
     gc.collect()
     engine, index_s = _timed_engine(base.lexicon, base.sources, base.facts)
     started = time.perf_counter()
-    engine.embed_pending(vectors)
+    engine.vectors.embed_pending(vectors)
     semantic_index_s = time.perf_counter() - started
     questions = base.questions(spec["questions"])
     for question in base.questions(_WARM_UP + 1)[:_WARM_UP]:  # another mix: warms the weights, not the typo cache
@@ -103,7 +103,7 @@ def answer_synthetic(spec: dict[str, Any]) -> dict[str, Any]:
         "generate_s": round(generate_s, 2),
         "index_s": round(index_s, 3),
         "semantic_index_s": round(semantic_index_s, 3),
-        "semantic_vectors": engine.semantic.rows,
+        "semantic_vectors": engine.vectors.index.rows,
         "embedding": embedding,
         "database": str(settings.database_path),
         **figures.as_dict(),

@@ -84,7 +84,7 @@ async def measure_loading(settings: Settings, index_file: bool) -> dict[str, Any
     first_question_s = time.perf_counter() - started
     resident, peak = resident_memory_mb()
     facts = len(service.engine)
-    vectors = service.engine.semantic.rows
+    vectors = service.engine.vectors.index.rows
     await service.close()
     return {
         "load_s": round(seconds, 3),

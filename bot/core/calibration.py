@@ -152,7 +152,7 @@ def asked_questions(engine: Engine, sets: Mapping[str, Sequence[EvalCase]]) -> A
             if facts or case.abstain:
                 questions.append(AskedQuestion(q=case.q, facts=facts, group=name))
     vectors = quantize(engine.question_vectors([question.q for question in questions]))
-    return AskedIndex(engine.encoder.fingerprint, questions, vectors)
+    return AskedIndex(engine.vectors.encoder.fingerprint, questions, vectors)
 
 
 def _questions(engine: Engine, sets: Mapping[str, Sequence[EvalCase]], asked: AskedIndex) -> list[_Question]:

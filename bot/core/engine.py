@@ -31,23 +31,13 @@ from bot.core.decision import (
     load_calibration,
 )
 from bot.core.embedding import Encoder, Vectors, default_encoder
+from bot.core.fact_vectors import FactVectors
 from bot.core.lexical import LexicalIndex
 from bot.core.lexical_state import IndexState
 from bot.core.lexicon import Lexicon, load_lexicon, raw_tokens
 from bot.core.limits import ASK_MAX
 from bot.core.models import Fact, Source
-from bot.core.semantic import (
-    SemanticIndex,
-    SemanticMatch,
-    SemanticState,
-    TextKind,
-    VectorTable,
-    gather_vectors,
-    locate_vector,
-    quantize,
-    semantic_texts,
-    text_digest,
-)
+from bot.core.semantic import SemanticMatch
 
 __all__ = ["AskResult", "Engine", "Reading", "Suggestion"]
 
@@ -111,14 +101,13 @@ class Engine:
         self._facts: dict[str, Fact] = {}
         self._topic_counts: Counter[str] = Counter()
         self.calibration = calibration or load_calibration(DECISION_FILE)
-        # The sentence model loads on the first text that needs a vector (see embed_pending), never before.
-        self._encoder = encoder if encoder is not None else default_encoder()
+        # The sentence model loads on the first text that needs a vector (see FactVectors.embed_pending), never before.
+        encoder = encoder if encoder is not None else default_encoder()
         # A word of the model's vocabulary is a real word, not a typo of another (its tokenizer alone tells).
-        self._lexical = LexicalIndex(lexicon, self._encoder.knows)
+        self._lexical = LexicalIndex(lexicon, encoder.knows)
         # Questions asked before, for the decision (see bot.core.asked); none when made by another model.
-        self.asked = asked if asked is not None else load_asked(ASKED_FILE, self._encoder.fingerprint)
-        self._semantic = SemanticIndex()
-        self._unembedded: dict[str, Fact] = {}  # served facts whose vectors are not in the semantic index yet
+        self.asked = asked if asked is not None else load_asked(ASKED_FILE, encoder.fingerprint)
+        self.vectors = FactVectors(encoder)  # kept in step with the served facts by put_fact, absorb and drop_fact
         for fact in facts:
             self.put_fact(fact)
 
@@ -148,7 +137,7 @@ class Engine:
             self._check_sources(fact)
         self._lexical.absorb(facts, state)
         self._facts.update((fact.id, fact) for fact in facts)
-        self._unembedded.update((fact.id, fact) for fact in facts)
+        self.vectors.absorb(facts)
         self._topic_counts.update(tag for fact in facts for tag in fact.tags)
 
     @property
@@ -196,8 +185,7 @@ class Engine:
         self._facts[fact.id] = fact
         self._topic_counts.update(fact.tags)
         self._lexical.add(fact)
-        self._semantic.remove(fact.id)
-        self._unembedded[fact.id] = fact
+        self.vectors.put(fact)
 
     def _check_sources(self, fact: Fact) -> None:
         # Membership per citation: `set - dict.keys()` would walk every registered source on every fact.
@@ -209,8 +197,7 @@ class Engine:
         """Stop serving ``fact_id`` (no-op when absent)."""
         self._forget_topics(self._facts.pop(fact_id, None))
         self._lexical.remove(fact_id)
-        self._semantic.remove(fact_id)
-        self._unembedded.pop(fact_id, None)
+        self.vectors.drop(fact_id)
 
     def _forget_topics(self, fact: Fact | None) -> None:
         if fact is not None:
@@ -233,100 +220,21 @@ class Engine:
 
     # -- meaning -----------------------------------------------------------------------------------------
 
-    @property
-    def encoder(self) -> Encoder:
-        """The sentence model the semantic index is made with."""
-        return self._encoder
-
-    @property
-    def semantic(self) -> SemanticIndex:
-        """The semantic index over the served facts (to measure it; change facts through the engine)."""
-        return self._semantic
-
-    def unembedded_texts(self, *known: VectorTable) -> dict[str, str]:
-        """The texts served facts still need vectors for, by digest (see :func:`text_digest`), leaving out those
-        one of ``known`` holds: what :meth:`embed_pending` would encode."""
-        texts: dict[str, str] = {}
-        for fact in self._unembedded.values():
-            for _, text in semantic_texts(fact):
-                digest = text_digest(text)
-                if not any(digest in table.rows for table in known):
-                    texts[digest] = text
-        return texts
-
-    def encode_texts(self, texts: dict[str, str]) -> VectorTable:
-        """Vectors for ``texts`` (by digest, as :meth:`unembedded_texts` gives them), made by this engine's
-        model; touches nothing the engine serves, so it may run in another thread."""
-        digests = list(texts)
-        return VectorTable(
-            {d: row for row, d in enumerate(digests)}, quantize(self._encoder.encode(list(texts.values())))
-        )
-
-    @property
-    def unembedded(self) -> int:
-        """How many served facts are not in the semantic index yet (see :meth:`embed_pending`)."""
-        return len(self._unembedded)
-
-    def embed_pending(self, *known: VectorTable) -> VectorTable:
-        """Put every served fact still without vectors into the semantic index, taking each text's vector from
-        the first of ``known`` that holds it and encoding the others in batches; returns the vectors encoded, for
-        the caller to keep."""
-        if not self._unembedded:
-            return VectorTable.empty()
-        fact_ids: list[str] = []
-        counts: list[int] = []
-        kinds: list[TextKind] = []
-        digests: list[str] = []
-        missing: dict[str, str] = {}
-        for fact in self._unembedded.values():  # one pass: at 100,000 facts each pass over the texts costs
-            texts = semantic_texts(fact)
-            fact_ids.append(fact.id)
-            counts.append(len(texts))
-            for kind, text in texts:
-                digest = text_digest(text)
-                kinds.append(kind)
-                digests.append(digest)
-                if digest not in missing and not any(digest in table.rows for table in known):
-                    missing[digest] = text
-        fresh = self.encode_texts(missing)
-        tables = [*known, fresh]
-        rows = [place for digest in digests if (place := locate_vector(tables, digest)) is not None]  # every one, now
-        self._semantic.put_many(fact_ids, counts, kinds, gather_vectors(tables, rows))
-        self._unembedded.clear()
-        return fresh
-
-    def semantic_state(self) -> SemanticState:
-        """The semantic index as plain arrays, to keep for :meth:`adopt_semantic` (see :meth:`SemanticIndex.state`)."""
-        return self._semantic.state()
-
-    def adopt_semantic(self, state: SemanticState) -> None:
-        """Put every served fact still without vectors into the semantic index from ``state``, which must be what
-        :meth:`semantic_state` gave for an engine over exactly those facts, in that order, and no others (ValueError
-        otherwise, changing nothing). The index holds ``state``'s arrays, not copies of them."""
-        if len(self._semantic) or list(self._unembedded) != state.fact_ids:
-            raise ValueError("the vectors kept are not those of the facts waiting for them")
-        # The engine's own id strings, not the state's equal copies: one string per fact.
-        self._semantic = SemanticIndex.restored(
-            SemanticState(list(self._unembedded), state.counts, state.kinds, state.vectors)
-        )
-        self._unembedded.clear()
-
     def embed(self, text: str) -> Vectors:
         """``text``'s unit vector (384 floats), read as :meth:`ask` reads a question: cleaned, typos spelt right."""
-        vector: Vectors = self._encoder.encode([self._spelled(_clean(text))])[0]
+        vector: Vectors = self.vectors.encoder.encode([self._spelled(_clean(text))])[0]
         return vector
 
     def _spelled(self, text: str) -> str:
         """``text`` with the words the lexical index reads as typos of known words spelt as those words: the
         sentence model does not know that "ceasfire" is "ceasefire" or "phot" a photo. A word of the model's own
         vocabulary is a real word and stays ("committee" is no typo of "committed")."""
-        return self._lexical.analyser.spelled(text, self._encoder.knows)
+        return self._lexical.analyser.spelled(text, self.vectors.encoder.knows)
 
     def semantic_search(self, vector: Vectors, limit: int) -> list[SemanticMatch]:
         """The ``limit`` served facts closest in meaning to ``vector`` (from :meth:`embed`), best first, each with
         its best cosine similarity and which kind of text gave it (see :class:`SemanticMatch`)."""
-        self.embed_pending()
-        return self._semantic.search(vector, limit)
+        return self.vectors.search(vector, limit)
 
     def semantic_rank(self, question: str, limit: int) -> list[tuple[str, float]]:
         """The ``limit`` served facts closest in meaning to ``question``, best first: (fact id, cosine similarity
@@ -370,7 +278,7 @@ class Engine:
 
     def question_vectors(self, questions: Sequence[str]) -> Vectors:
         """The vectors :meth:`read` compares ``questions`` by (cleaned and without mentions), one row each."""
-        return self._encoder.encode([self._spelled(strip_mentions(_clean(question))) for question in questions])
+        return self.vectors.encoder.encode([self._spelled(strip_mentions(_clean(question))) for question in questions])
 
     def _names_in(self, text: str) -> frozenset[str]:
         """The people, places and bodies of the lexicon ``text`` names, canonical."""

@@ -66,13 +66,13 @@ async def embed_served(database: Backend, engine: Engine, known: VectorTable | N
     Encoding runs on the caller's thread, a few tens of milliseconds for one fact: it takes every fact waiting at
     once, so callers arriving meanwhile find nothing left to encode.
     """
-    if not engine.unembedded:
+    if not engine.vectors.unembedded:
         return
-    model_id = engine.encoder.model_id
+    model_id = engine.vectors.encoder.model_id
     if known is None:
         async with database.read() as session:
-            known = await load_vectors(session, model_id, engine.unembedded_texts())
-    made = engine.embed_pending(known)
+            known = await load_vectors(session, model_id, engine.vectors.unembedded_texts())
+    made = engine.vectors.embed_pending(known)
     if not len(made):
         return
     try:
@@ -87,10 +87,10 @@ async def start_semantic(database: Backend, engine: Engine, facts: list[Fact], p
     read from ``path`` when that holds exactly their vectors under the engine's model; otherwise made from the
     vectors stored in the database (texts without one encoded and stored, see :func:`embed_served`) and kept in
     ``path`` for the next start."""
-    key = semantic_key(engine.encoder.fingerprint, facts)
+    key = semantic_key(engine.vectors.encoder.fingerprint, facts)
     try:
         with path.open("rb") as file:
-            engine.adopt_semantic(read_semantic(file, key))
+            engine.vectors.adopt_semantic(read_semantic(file, key))
     except FileNotFoundError:
         logger.info("No vectors file at %s yet: reading the vectors of %d facts from the database", path, len(facts))
     except (OSError, ValueError) as error:  # CacheFileError is a ValueError
@@ -99,10 +99,10 @@ async def start_semantic(database: Backend, engine: Engine, facts: list[Fact], p
         logger.info("Read the vectors of %d facts from %s", len(facts), path)
         return
     async with database.read() as session:
-        stored = await load_vectors(session, engine.encoder.model_id)
+        stored = await load_vectors(session, engine.vectors.encoder.model_id)
     await embed_served(database, engine, stored)
     del stored  # every stored vector, not only the served facts': gone before the file is written
-    write_cache_file(path, encode_semantic(engine.semantic_state(), key))
+    write_cache_file(path, encode_semantic(engine.vectors.semantic_state(), key))
 
 
 class Embedder:

@@ -62,7 +62,7 @@ def test_brute_force_and_engine_are_measured_on_the_same_questions() -> None:
 def small_base() -> tuple[SyntheticBase, VectorTable]:
     """A 60-fact base and the vectors of its facts' texts."""
     base = generate(60)
-    return base, Engine(base.lexicon, base.sources, base.facts).embed_pending()
+    return base, Engine(base.lexicon, base.sources, base.facts).vectors.embed_pending()
 
 
 def test_a_stored_base_loads_through_the_store_with_its_vectors(

@@ -30,7 +30,7 @@ def _index(engine: Engine) -> AskedIndex:
         AskedQuestion(q="how long would the pause in fighting last", facts=("ukraine-agreed",), group="two"),
     ]
     vectors = quantize(engine.question_vectors([question.q for question in questions]))
-    return AskedIndex(engine.encoder.fingerprint, questions, vectors)
+    return AskedIndex(engine.vectors.encoder.fingerprint, questions, vectors)
 
 
 def test_a_question_is_closest_to_the_questions_asked_about_its_fact(curated_engine: Engine) -> None:
@@ -70,7 +70,7 @@ def test_a_question_asking_for_something_besides_what_it_names_is_compared_with_
         AskedQuestion(q="what else did ukraine agree to besides the ceasefire", facts=("minerals-deal",), group="one"),
     ]
     vectors = quantize(curated_engine.question_vectors([question.q for question in questions]))
-    index = AskedIndex(curated_engine.encoder.fingerprint, questions, vectors)
+    index = AskedIndex(curated_engine.vectors.encoder.fingerprint, questions, vectors)
     candidates = ["ukraine-agreed", "minerals-deal"]
     plain = index.nearest(curated_engine.question_vectors(["didn't ukraine refuse the ceasefire"])[0], candidates)
     assert set(plain.by_fact) == {"ukraine-agreed"}
@@ -108,7 +108,7 @@ def test_the_file_keeps_questions_and_vectors_exactly(curated_engine: Engine, tm
     index = _index(curated_engine)
     path = tmp_path / "asked.jsonl"
     path.write_text(encode_asked(index), encoding="utf-8")
-    loaded = load_asked(path, curated_engine.encoder.fingerprint)
+    loaded = load_asked(path, curated_engine.vectors.encoder.fingerprint)
     assert loaded.questions == index.questions
     assert np.array_equal(loaded.vectors.codes, index.vectors.codes)
     assert np.array_equal(loaded.vectors.scales, index.vectors.scales)
@@ -131,12 +131,12 @@ def test_a_damaged_file_is_refused_with_how_to_rebuild_it(
     path = tmp_path / "asked.jsonl"
     path.write_text(damage(encode_asked(_index(curated_engine))), encoding="utf-8")
     with pytest.raises(AskedError) as raised:
-        load_asked(path, curated_engine.encoder.fingerprint)
+        load_asked(path, curated_engine.vectors.encoder.fingerprint)
     assert len(raised.value.problems) == 1 and "python -m bot calibrate" in raised.value.problems[0]
 
 
 def test_the_shipped_questions_name_curated_facts_and_hold_the_models_vectors(curated_engine: Engine) -> None:
-    shipped = load_asked(ASKED_FILE, curated_engine.encoder.fingerprint)
+    shipped = load_asked(ASKED_FILE, curated_engine.vectors.encoder.fingerprint)
     assert len(shipped) > 1000  # made by this model: not refused as another model's
     problems = [
         f"{question.q!r} names {fact_id!r}, which is not a curated fact"

@@ -80,22 +80,7 @@ def test_semantic_rank_follows_every_change_and_loads_the_model_only_when_asked(
     assert engine.semantic_rank("where does the sun come up", 1)[0][0] == "author-fellowship"
     engine.drop_fact(fact.id)
     assert all(fact_id != fact.id for fact_id, _ in engine.semantic_rank("where does the sun come up", len(engine)))
-    assert len(engine.semantic) == len(engine)
-
-
-def test_vectors_known_already_are_not_encoded_again(curated_engine: Engine) -> None:
-    facts = list(curated_engine.facts.values())
-    first = Engine(curated_engine.lexicon, curated_engine.sources.values(), facts, encoder=OnnxEncoder())
-    made = first.embed_pending()
-    assert len(made) == len(first.unembedded_texts()) + len(made) > 0  # nothing is left to encode
-    encoder = OnnxEncoder()
-    again = Engine(curated_engine.lexicon, curated_engine.sources.values(), facts, encoder=encoder)
-    assert again.unembedded_texts(made) == {}
-    assert len(again.embed_pending(made)) == 0 and encoder.encoded == 0 and not encoder.loaded
-    question = first.embed("did russia accept")
-    assert [m.fact_id for m in again.semantic_search(question, 5)] == [
-        m.fact_id for m in first.semantic_search(question, 5)
-    ]
+    assert len(engine.vectors.index) == len(engine)
 
 
 def test_a_message_of_two_questions_is_answered_by_the_first_with_the_other_as_also(curated_engine: Engine) -> None:

@@ -28,13 +28,13 @@ FINGERPRINT = OnnxEncoder().fingerprint
 def built(curated_engine: Engine) -> Engine:
     """An engine over the curated facts with every fact's vectors (shared: tests must not change it)."""
     engine = Engine(curated_engine.lexicon, curated_engine.sources.values(), curated_engine.facts.values())
-    engine.embed_pending()
+    engine.vectors.embed_pending()
     return engine
 
 
 def _write(engine: Engine, path: Path, key: str) -> None:
     with path.open("wb") as file:
-        file.writelines(encode_semantic(engine.semantic_state(), key))
+        file.writelines(encode_semantic(engine.vectors.semantic_state(), key))
 
 
 def _restored(built: Engine, path: Path) -> Engine:
@@ -42,9 +42,9 @@ def _restored(built: Engine, path: Path) -> Engine:
     facts = list(built.facts.values())
     key = semantic_key(FINGERPRINT, facts)
     _write(built, path, key)
-    engine = Engine(built.lexicon, built.sources.values(), facts, encoder=built.encoder)
+    engine = Engine(built.lexicon, built.sources.values(), facts, encoder=built.vectors.encoder)
     with path.open("rb") as file:
-        engine.adopt_semantic(read_semantic(file, key))
+        engine.vectors.adopt_semantic(read_semantic(file, key))
     return engine
 
 
@@ -54,8 +54,8 @@ def _ranked(engine: Engine, question: str) -> list[tuple[str, float]]:
 
 def test_a_restored_engine_ranks_and_answers_exactly_as_the_built_one(built: Engine, tmp_path: Path) -> None:
     restored = _restored(built, tmp_path / "bot.db.vectors")
-    assert restored.unembedded == 0 and restored.semantic.rows == built.semantic.rows
-    kept, again = built.semantic_state(), restored.semantic_state()
+    assert restored.vectors.unembedded == 0 and restored.vectors.index.rows == built.vectors.index.rows
+    kept, again = built.vectors.semantic_state(), restored.vectors.semantic_state()
     assert kept.fact_ids == again.fact_ids
     for name in ("counts", "kinds"):
         assert np.array_equal(getattr(kept, name), getattr(again, name))
@@ -73,7 +73,7 @@ def test_a_restored_index_still_changes_fact_by_fact(built: Engine, tmp_path: Pa
     question = "who is the author of the article"
     assert _ranked(restored, question)[0][0] == fact.id
     restored.drop_fact(fact.id)  # a moderator removes it
-    assert fact.id not in restored.semantic and all(f != fact.id for f, _ in _ranked(restored, question))
+    assert fact.id not in restored.vectors.index and all(f != fact.id for f, _ in _ranked(restored, question))
     restored.put_fact(fact)  # restores it: its rows go past the end of the arrays read from the file
     assert _ranked(restored, question)[0][0] == fact.id
     edited = fact.model_copy(update={"question": "Which reporter's byline is on the story?", "aliases": ()})
@@ -81,7 +81,8 @@ def test_a_restored_index_still_changes_fact_by_fact(built: Engine, tmp_path: Pa
     assert _ranked(restored, "which reporter's byline is on the story")[0][0] == fact.id
     for other in list(restored.facts.values())[: len(restored) * 3 // 4]:  # enough removed to compact the index
         restored.drop_fact(other.id)
-    assert len(restored.semantic) == len(restored) and restored.semantic.rows == sum(restored.semantic_state().counts)
+    index = restored.vectors.index
+    assert len(index) == len(restored) and index.rows == sum(restored.vectors.semantic_state().counts)
 
 
 def test_the_key_follows_the_model_every_text_the_order_and_how_texts_are_split(built: Engine) -> None:
@@ -189,19 +190,3 @@ def test_a_header_that_lies_about_its_sections_is_refused_before_anything_is_rea
     path.write_bytes(_with_header(data, note="anything"))  # any change to the header fails the checksum
     with pytest.raises(CacheFileError, match="checksum"):
         _read(path, key)
-
-
-def test_vectors_are_only_adopted_for_exactly_their_facts(built: Engine, tmp_path: Path) -> None:
-    facts, key = _facts_key(built)
-    path = tmp_path / "bot.db.vectors"
-    _write(built, path, key)
-    with path.open("rb") as file:
-        state = read_semantic(file, key)
-    fewer = Engine(built.lexicon, built.sources.values(), facts[1:], encoder=built.encoder)
-    with pytest.raises(ValueError, match="not those of the facts"):
-        fewer.adopt_semantic(state)
-    assert fewer.unembedded == len(facts) - 1 and not len(fewer.semantic)  # nothing changed
-    embedded = Engine(built.lexicon, built.sources.values(), facts, encoder=built.encoder)
-    embedded.embed_pending()
-    with pytest.raises(ValueError, match="not those of the facts"):
-        embedded.adopt_semantic(state)

@@ -53,14 +53,14 @@ async def test_a_restart_reads_every_vector_and_encodes_nothing(
     async with await open_service(settings) as first:
         texts = {text for fact in first.engine.facts.values() for _, text in semantic_texts(fact)}
         assert encoder.encoded == len(texts)  # the curated facts synced in: every text once, on the first start
-        assert len(first.engine.semantic) == len(first.engine)
+        assert len(first.engine.vectors.index) == len(first.engine)
         added = await first.add_fact(draft(), "mod")
     assert encoder.encoded == len(texts) + len(semantic_texts(added))  # its texts too, by the time it closed
 
     encoder = _fresh_encoder(monkeypatch)
     async with await open_service(settings) as second:
         engine = second.engine
-        assert len(engine.semantic) == len(engine) and added.id in engine.semantic  # all read back on start
+        assert len(engine.vectors.index) == len(engine) and added.id in engine.vectors.index  # all read back on start
         assert encoder.encoded == 0 and not encoder.loaded  # and the model not even loaded
         await second.ask("did moscow say yes to the truce?", log=False)
         assert engine.semantic_rank("did moscow say yes to the truce?", 1)[0][0] == "russia-position"
@@ -77,12 +77,12 @@ async def test_a_fact_written_by_another_process_is_served_with_the_vectors_it_s
         added = await cli.add_fact(draft(question="Did Witkoff land in Moscow on Thursday?"), "mod")
         await cli.close()  # the command that added it ends
         assert encoder.encoded == len(semantic_texts(added))  # encoded by the process that wrote it
-        bot_encoder = bot.engine.encoder
+        bot_encoder = bot.engine.vectors.encoder
         assert isinstance(bot_encoder, OnnxEncoder)
         before = bot_encoder.encoded
         await bot.ask("when did witkoff get to moscow", log=False)
         assert bot_encoder.encoded - before <= 1  # the question at most: the fact's texts were read, not encoded
-        assert added.id in bot.engine.semantic
+        assert added.id in bot.engine.vectors.index
     finally:
         await bot.close()
 
@@ -100,7 +100,7 @@ async def test_a_restart_reads_the_vectors_file_and_no_vector_row_then_serves_ch
     caplog.set_level(logging.INFO, "bot.store.vectors")
     async with await open_service(settings) as first:
         ranked = [first.engine.semantic_rank(question, 5) for question in QUESTIONS]
-        state = first.engine.semantic_state()
+        state = first.engine.vectors.semantic_state()
     assert "No vectors file" in _vectors_log(caplog) and vectors_file(settings).is_file()
     caplog.clear()
     with monkeypatch.context() as patched:
@@ -109,8 +109,8 @@ async def test_a_restart_reads_the_vectors_file_and_no_vector_row_then_serves_ch
         second = await open_service(settings)
     try:
         assert "Read the vectors of" in _vectors_log(caplog)
-        assert encoder.encoded == 0 and second.engine.unembedded == 0
-        assert second.engine.semantic_state().fact_ids == state.fact_ids
+        assert encoder.encoded == 0 and second.engine.vectors.unembedded == 0
+        assert second.engine.vectors.semantic_state().fact_ids == state.fact_ids
         assert [second.engine.semantic_rank(question, 5) for question in QUESTIONS] == ranked
         # A moderator's add, edit and removal after the restart reach the index read from the file.
         added = await second.add_fact(draft(question="Did Witkoff land in Moscow on Thursday?"), "mod")
@@ -118,10 +118,10 @@ async def test_a_restart_reads_the_vectors_file_and_no_vector_row_then_serves_ch
         assert second.engine.semantic_rank("when did witkoff get to moscow", 1)[0][0] == added.id
         await second.add_alias(added.id, "the american envoy's arrival in the russian capital", "mod")
         await second.ask("the envoy's arrival in the capital", log=False)
-        assert added.id in second.engine.semantic
+        assert added.id in second.engine.vectors.index
         await second.remove_fact(added.id, "mod")
         await second.ask("when did witkoff get to moscow", log=False)
-        assert added.id not in second.engine.semantic
+        assert added.id not in second.engine.vectors.index
         assert all(f != added.id for f, _ in second.engine.semantic_rank("when did witkoff get to moscow", 5))
     finally:
         await second.close()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.core.lexicon import raw_tokens
+from bot.core.messages import NEXT_QUESTION, QUESTION_WORDS
 from bot.core.models import Fact
 
 __all__ = [
@@ -31,7 +32,6 @@ __all__ = [
     "given_kinds",
     "lacks_asked",
     "names_another_broker",
-    "questions_in",
     "worded_as_phrasing",
 ]
 
@@ -194,30 +194,14 @@ _BESIDES = re.compile(
     r"\b(?:apart|aside) from\b|\bin addition to\b|\balongside\b|\badditional\b"
 )
 _BESIDES_WORDS = ("else", "besides", "apart", "aside", "addition", "alongside")
-# Where a message holds a second question: a question mark or semicolon, a "+" or "&" between words, or "and" /
-# "also" before a question word.
-_NEXT_QUESTION = (
-    r"[?;]| [+&] |,? \b(?:and|also),? (?=(?:(?:on|in|at|for|from|by|to|with) )?"
-    r"(?:what|who|when|where|why|how|which|did|does|do|is|was|are|were|has|have)\b)"
-)
-_QUESTIONS = re.compile(_NEXT_QUESTION, re.IGNORECASE)
 # Within one question, a comma before a question word also starts a clause asking for its own detail ("if not a
 # breather, what does Russia want"); it does not start a question of its own.
-_PARTS = re.compile(rf"{_NEXT_QUESTION}|, (?=(?:what|who|when|where|why|how|which)\b)")
+_PARTS = re.compile(rf"{NEXT_QUESTION}|, (?=(?:what|who|when|where|why|how|which)\b)")
 # Someone named just before a verb of speaking in a quote: "Putin said", "Yuri Ushakov told reporters", "Putin
 # presented demands" (a fact's speaker is who is quoted, and narration often reports someone's words in its own).
 _QUOTED_SPEAKER = re.compile(
     r"((?:[A-Z][\w\u2019'.-]+ ){1,3})(?:has |had )?(?:said|says|told|tells|presented|called|described|endorsed|warned|"
     r"insisted|argued|added|asked)\b"
-)
-_QUESTION_WORDS = 3
-# A piece of a message that asks something: a question word anywhere, or a verb that opens a question or a request.
-# A later piece asking nothing ("something about minerals i think") narrows the question before it.
-_ASKS = re.compile(
-    r"\b(?:what|whats|wat|who|whos|whom|whose|when|where|wheres|why|how|hows|which)\b|"
-    r"^(?:did|does|do|is|isn't|was|are|were|has|have|had|can|could|will|would|should|any|tell|explain|give|list|"
-    r"name|describe|summari[sz]e|define|show)\b",
-    re.IGNORECASE,
 )
 # Possessors ("Putin's aide") name someone other than the speaker asked about.
 _POSSESSOR = re.compile(r"\b\w+['\u2019]s\b")
@@ -243,7 +227,7 @@ def asked_of(question: str) -> Asking:
     question = " ".join(question.split())  # the patterns take words one space apart
     asked = [(_asked_in(part), part) for part in _PARTS.split(question) if part]
     # A part of one or two words that asks for nothing ("lol", "names pls") is an aside, not a second question.
-    parts = tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= _QUESTION_WORDS)
+    parts = tuple(one for one, part in asked if one.kinds or one.speaker or len(part.split()) >= QUESTION_WORDS)
     return Asking(tuple(raw_tokens(question)), parts)
 
 
@@ -254,22 +238,6 @@ def asks_besides(question: str) -> bool:
     lowered = question.lower()
     # Most questions hold none of the pattern's words: a substring test is much faster than the search.
     return any(word in lowered for word in _BESIDES_WORDS) and _BESIDES.search(lowered) is not None
-
-
-def questions_in(message: str) -> list[str]:
-    """The questions a message asks, in order: "who are the intermediaries + when did Ukraine agree" asks two.
-    A piece of fewer than three words ("lol", "pls?") is an aside, not a question; a message of one question
-    is returned whole."""
-    pieces = [" ".join(piece.split()).strip(" ,.!") for piece in _QUESTIONS.split(message)]
-    questions: list[str] = []
-    for piece in pieces:
-        if len(piece.split()) < _QUESTION_WORDS:
-            continue
-        if questions and not _ASKS.search(piece):  # "...? something about minerals i think": the same question
-            questions[-1] = f"{questions[-1]}? {piece}"
-        else:
-            questions.append(piece)
-    return questions if len(questions) > 1 else [message]
 
 
 def _asked_in(question: str) -> Asked:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 
@@ -14,7 +14,6 @@ from bot.core.answer_kinds import (
     asks_besides,
     lacks_asked,
     names_another_broker,
-    questions_in,
     worded_as_phrasing,
 )
 from bot.core.asked import ASKED_FILE, AskedIndex, load_asked
@@ -36,6 +35,7 @@ from bot.core.lexical import LexicalIndex
 from bot.core.lexical_state import IndexState
 from bot.core.lexicon import Lexicon, load_lexicon, raw_tokens
 from bot.core.limits import ASK_MAX
+from bot.core.messages import asking_sentences, questions_in
 from bot.core.models import Fact, Source
 from bot.core.semantic import SemanticMatch
 
@@ -288,14 +288,22 @@ class Engine:
         """Match ``question`` and return the answer, the close questions, or the usage reply (``asked`` as for
         :meth:`read`). A message asking several questions is answered by the first one answered, the facts
         answering the others (up to three questions in all) given as ``also``; when none is, the message is read
-        whole."""
+        whole. Unanswered whole, a message whose question follows sentences asking nothing (who the asker is, what
+        they read) is answered by that question alone, if it is."""
         question = _clean(question)
-        parts = questions_in(strip_mentions(question))[:_QUESTIONS_READ]
+        content = strip_mentions(question)
+        parts = questions_in(content)[:_QUESTIONS_READ]
         if len(parts) > 1:
             answered = [r for r in (self._answer(part, asked) for part in parts) if r.status is MatchStatus.ANSWERED]
             if answered:
                 return _first_with_others(question, answered)
-        return self._answer(question, asked)
+        whole = self._answer(question, asked)
+        asking = None if whole.status in (MatchStatus.ANSWERED, MatchStatus.USAGE) else asking_sentences(content)
+        if asking is not None:
+            alone = self._answer(asking, asked)
+            if alone.status is MatchStatus.ANSWERED:
+                return replace(alone, question=question)
+        return whole
 
     def _answer(self, question: str, asked: AskedIndex | None) -> AskResult:
         """The answer to one question read whole."""

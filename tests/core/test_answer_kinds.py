@@ -14,7 +14,6 @@ from bot.core.answer_kinds import (
     given_kinds,
     lacks_asked,
     names_another_broker,
-    questions_in,
 )
 from bot.core.engine import Engine
 from bot.core.models import Citation, CitationDraft, Fact, FactDraft, Provenance, resolve_fact
@@ -128,36 +127,6 @@ def test_two_questions_in_one_are_read_apart_and_asides_are_not_questions() -> N
 )
 def test_a_question_asking_for_something_besides_what_it_names_is_told_apart(question: str, besides: bool) -> None:
     assert asks_besides(question) is besides
-
-
-@pytest.mark.parametrize(
-    ("message", "questions"),
-    [
-        (
-            "who are the intermediaries + what day did ukraine agree",
-            ["who are the intermediaries", "what day did ukraine agree"],
-        ),
-        ("Who wrote this article and who took the photo?", ["Who wrote this article", "who took the photo"]),
-        ("what did ushakov say? also did putin end up agreeing", ["what did ushakov say", "did putin end up agreeing"]),
-        ("did putin accept it, and what are his conditions?", ["did putin accept it", "what are his conditions"]),
-        (
-            "on which day did ukraine agree, and on which day did witkoff arrive",
-            ["on which day did ukraine agree", "on which day did witkoff arrive"],
-        ),
-        # A later piece asking nothing narrows the question before it.
-        (
-            "what did ukraine promise besides the ceasefire? something about minerals i think??",
-            ["what did ukraine promise besides the ceasefire? something about minerals i think??"],
-        ),
-        # One question: a clause before a comma, an aside, Q&A and "also" inside a sentence do not make two.
-        ("if not a breather, what does russia want?", ["if not a breather, what does russia want?"]),
-        ("where is seward from? lol", ["where is seward from? lol"]),
-        ("did ukraine also sign the minerals deal", ["did ukraine also sign the minerals deal"]),
-        ("is there a Q&A with Rubio in it", ["is there a Q&A with Rubio in it"]),
-    ],
-)
-def test_the_questions_a_message_asks_are_found_in_order(message: str, questions: list[str]) -> None:
-    assert questions_in(message) == questions
 
 
 def test_the_kinds_a_fact_gives_come_from_its_answer_and_quotes(curated_engine: Engine) -> None:

@@ -117,3 +117,15 @@ def test_what_a_question_asks_for_is_read_with_its_typos_spelt_right(curated_eng
 
     assert lacking("who wrote ths articel") == lacking("who wrote this article") == 0.0
     assert lacking("who wrote harry potter") == 1.0
+
+
+def test_a_question_after_the_askers_preamble_is_answered_alone(curated_engine: Engine) -> None:
+    fact = curated_engine.fact("ukraine-agreed")
+    assert fact is not None
+    # The preamble names a country the article never mentions: read whole, the message would be refused.
+    preamble = "Good afternoon. As an officer who spent two tours in Germany, I have followed this closely."
+    assert curated_engine.ask(preamble + " Why is the sky blue?").status is not MatchStatus.ANSWERED
+    result = curated_engine.ask(f"{preamble} {fact.question}")
+    assert result.status is MatchStatus.ANSWERED and result.fact == fact
+    assert result.question == f"{preamble} {fact.question}"
+    assert curated_engine.ask(f"{preamble} How old is Putin?").status is not MatchStatus.ANSWERED

@@ -113,6 +113,11 @@ class Evidence:
         """What the fact answers with: its first passage, or the fact itself when that is not known."""
         return self.fact_id if self.passage is None else self.passage
 
+    def answers_alike(self, other: Evidence) -> bool:
+        """Whether the two facts answer with the same words: one's first passage holds the other's (the headline, and
+        the headline with the summary under it)."""
+        return other.cites in self.cites or self.cites in other.cites
+
     def feature(self, name: str) -> float:
         """The value of the feature ``name``."""
         return self.values[FEATURES.index(name)]
@@ -265,13 +270,14 @@ def gather_evidence(
 
 def ranking_lead(ranked: Sequence[tuple[float, Evidence]]) -> float:
     """How far the first of the ``ranked`` candidates (ranking probability and evidence, best first) leads the best
-    one citing another passage first, in log-odds (so two facts both all but certain still differ), at most
-    :data:`_LEAD_MOST`; the most when there is none. Facts citing the same passage first (Putin's remark, and who
-    Putin is) answer with the same words: however close, they are not rival answers."""
+    one answering with other words (see :meth:`Evidence.answers_alike`), in log-odds (so two facts both all but
+    certain still differ), at most :data:`_LEAD_MOST`; the most when there is none. Facts citing the same passage
+    first (Putin's remark, and who Putin is), or one holding the other's (the headline, and the headline with its
+    summary), answer with the same words: however close, they are not rival answers."""
     if not ranked:
         return _LEAD_MOST
     first_probability, first = ranked[0]
-    rival = next((probability for probability, item in ranked[1:] if item.cites != first.cites), None)
+    rival = next((probability for probability, item in ranked[1:] if not first.answers_alike(item)), None)
     if rival is None:
         return _LEAD_MOST
     return min(_LEAD_MOST, _log_odds(first_probability) - _log_odds(rival))

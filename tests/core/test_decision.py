@@ -76,6 +76,12 @@ def test_two_facts_citing_the_same_passage_first_are_no_rivals() -> None:
     assert ranking_lead([(0.9, item) for item in _evidence(*rows)[:2]]) == 0.0  # citing apart: rivals
     match = decide(shared, (), calibration)
     assert match.status is MatchStatus.ANSWERED and match.best is not None and match.best.fact_id in {"a", "b"}
+    # A first passage holding the other's (the headline, and the headline with its summary) answers alike too.
+    passages = {"a": "the headline", "b": "the headline\n\nthe summary", "c": "another sentence"}
+    held = gather_evidence(lexical, semantic, Traits(unknown=0.0, known_words=3), passage=passages.get)
+    assert ranking_lead([(0.9, held[0]), (0.9, held[1]), (0.1, held[2])]) > calibration.margin
+    assert ranking_lead([(0.9, held[1]), (0.9, held[0]), (0.1, held[2])]) > calibration.margin
+    assert ranking_lead([(0.9, held[0]), (0.9, held[2])]) == 0.0
 
 
 def test_a_name_the_article_never_mentions_is_never_answered() -> None:

@@ -50,6 +50,7 @@ class AnswerKind(StrEnum):
     WORDS = "words"  # what someone said: a quotation
     MEMBERS = "members"  # which ones of a group, by name: "which lawmakers exactly", "which regions, name them"
     OTHER_WORKS = "other works"  # what else someone wrote: no quote of the article gives that
+    OUTCOME = "outcome"  # what came of something: a quote telling what followed it ("resulted in", "after")
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,12 @@ _ASKED = {
         rf"\b(?:other|previous|earlier|past|more|recent) (?:{_WORKS})\b|"
         rf"\belse (?:has|have|did|does) (?:\S+ ){{1,4}}?(?:{_MAKING})\b|\b(?:{_MAKING}) (?:anything|something) else\b"
     ),
+    # "what came out of Witkoff's trip", "what resulted from Ukraine's commitment".
+    AnswerKind.OUTCOME: re.compile(
+        r"\bwhat came (?:out )?of\b|\bcome out of\b|\bcame of\b|\boutcomes?\b|\bresults? of\b|"
+        r"\bwhat (?:was|is|were) the results?\b|\bwhat resulted\b|\bwhat happened (?:after|once|as a result|next)\b|"
+        r"\bwhat did (?:\S+ ){1,4}?(?:achieve|accomplish|yield)\b"
+    ),
 }
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _WEEKDAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
@@ -153,6 +160,10 @@ _GIVEN = {
         re.IGNORECASE,
     ),
     AnswerKind.WORDS: re.compile('["“”]'),
+    AnswerKind.OUTCOME: re.compile(
+        r"\bresult(?:s|ed)?\b|\b(?:lead|led|leads) to\b|\bafter\b|\bearlier\b|\blater\b|\bnow\b|\bthen\b",
+        re.IGNORECASE,
+    ),
     # Names listed ("Rubio and Waltz", "Donetsk, Luhansk and Zaporizhzhia"), or members introduced ("demands for
     # any deal, including assurances that...").
     AnswerKind.MEMBERS: re.compile(

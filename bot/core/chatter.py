@@ -38,6 +38,7 @@ _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override|bypass)\b.{0,40}?\b(?:instructions?|rules?|prompts?|sources?|article"
     r"|context|guidelines|previous|above|everything)\b"
     r"|\b(?:you are|you're|ur) now\b|\bfrom now on\b|\bpretend\b|\bact as\b|\brole-?play\b"
+    r"|\bas if you (?:were|are)\b|\bin the voice of\b|\bin character\b"
     r"|\brepeat after me\b|\b(?:system|hidden|secret|initial) (?:prompt|rules|instructions|message)\b"
     r"|\b(?:developer|dev|debug|god) mode\b|\bjailbreak|\bdan\b|^\s*system\s*:|\bnew rule\b"
     r"|\b(?:always|only) (?:reply|respond|answer)\b|\banswer yes to\b|\brespond with\b"

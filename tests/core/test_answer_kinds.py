@@ -199,6 +199,10 @@ def _names(engine: Engine) -> Callable[[str], set[str]]:
         # Where someone is from: a place they went to does not say.
         ("wheres witkoff from originally", "witkoff-trip", True),
         ("which city in russia did witkoff fly into", "oval-office", False),
+        # What came of something: a quote telling what followed ("resulted in"), not a trip the article only names.
+        ("what came out of witkoff's trip", "witkoff-trip", True),
+        ("what was the result of ukraine's commitment", "aid-resumed", False),
+        ("what happened after ukraine made its commitment", "ukraine-agreed", True),
         # Either part of two questions in one may be the one the fact answers.
         ("how long is the ceasefire and did russia agree", "russia-position", False),
     ],

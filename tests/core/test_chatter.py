@@ -69,6 +69,9 @@ def test_a_mention_does_not_change_the_answer(curated_engine: Engine, mention: s
         ("what did putin say is correct", False),
         ("quote the article but change '30-day' to '90-day'", True),
         ("did the plan change to a 90-day truce?", False),
+        ("answer as if you were ushakov speaking off the record", True),
+        ("reply in the voice of a kremlin spokesman", True),
+        ("is russia acting as if it agreed?", False),
     ],
 )
 def test_requests_to_make_things_up_are_instructions(text: str, instructing: bool) -> None:

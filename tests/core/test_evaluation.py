@@ -14,8 +14,9 @@ from bot.settings import PROJECT_ROOT
 # in-scope questions that must be answered right or offered their fact among the suggestions: two points under the
 # set's figure (one for the offers, one more false answer), so a change that loses ground on any set fails here. The
 # blind and discord sets were written from the article alone by people who had not seen the facts. The decision is
-# fitted on every one of these sets and keeps their questions as questions asked before (bot/core/asked.py); each set
-# is read without its own, as when fitting (the development set reads 40/40 and 0/12 with its own kept).
+# fitted on every one of these sets but the last and keeps their questions as questions asked before
+# (bot/core/asked.py); each set is read without its own, as when fitting (the development set reads 40/40 and 0/12
+# with its own kept).
 QUESTION_SETS = [
     (PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl", 0.85, 0 / 12, 0.99),
     (PROJECT_ROOT / "eval" / "paraphrases.jsonl", 0.84, 1 / 15, 0.97),
@@ -64,6 +65,8 @@ QUESTION_SETS = [
     (PROJECT_ROOT / "eval" / "discord_aq.jsonl", 0.95, 1 / 65, 0.98),
     (PROJECT_ROOT / "eval" / "discord_ar.jsonl", 0.92, 2 / 65, 0.97),
     (PROJECT_ROOT / "eval" / "discord_as.jsonl", 0.93, 1 / 65, 0.97),
+    # Not fitted on: the ninth round's untouched set, scored once at its end (161/171, 98.2%, 0/65).
+    (PROJECT_ROOT / "eval" / "discord_ap.jsonl", 0.92, 1 / 65, 0.97),
     (PROJECT_ROOT / "eval" / "discord_final.jsonl", 0.94, 1 / 67, 0.97),
 ]
 

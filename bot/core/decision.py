@@ -62,6 +62,8 @@ FEATURES = (
 # The answering model's: the first candidate's features and how far its ranking probability leads the second's.
 ANSWER_FEATURES = (*FEATURES, "lead")
 _SPECIFIC_WORDS = 4
+# How much better a fact answering alike must fit a question's words and meaning to be answered instead.
+_FAR_BETTER_FIT = 1.0
 _LEAD_MOST = 10.0  # log-odds: a lead this large is as clear as a lead can be
 # Another fact covering this much of a question's words (coverage) outweighs a clear lead in meaning.
 _WORDS_DISAGREE = 0.5
@@ -332,7 +334,16 @@ def decide(
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered], off_topic)
     phrased = next((candidate for candidate in ranked if candidate.fact_id == worded), None)
     if confidence >= calibration.answer and lead > calibration.margin and phrased in (None, ranked[0]):
-        return _answered(Candidate(ranked[0].fact_id, round(100.0 * confidence, 1)), plausible, offered)
+        # A plausible fact answering alike whose words and meaning fit the question far better is the one asked
+        # about: the questions asked before vote only for the facts there were when they were labelled, not for a
+        # moderator's newer fact on the same passage.
+        first = scored[0][1]
+        alike = [item for p, item in scored if p >= calibration.suggest and first.answers_alike(item)]
+        chosen = max(alike, key=_direct_fit, default=first)
+        chosen = chosen if _direct_fit(chosen) - _direct_fit(first) >= _FAR_BETTER_FIT else first
+        # Worded exactly as one of the fact's own phrasings, the question is that fact's: no weak match.
+        sure = 100.0 if chosen.fact_id == worded else round(100.0 * confidence, 1)
+        return _answered(Candidate(chosen.fact_id, sure), plausible, offered)
     if phrased is not None:
         return _answered(phrased, plausible, offered)
     clear = clear_in_meaning(evidence, calibration)
@@ -346,6 +357,12 @@ def decide(
     if confidence >= calibration.suggest or closest >= calibration.related:
         return Match(MatchStatus.NO_MATCH, None, ranked[:offered])
     return Match(MatchStatus.NO_MATCH, None, ())
+
+
+def _direct_fit(item: Evidence) -> float:
+    """How well the question's own words and meaning fit a fact (its lexical score and similarity), without the
+    questions asked before."""
+    return item.feature("lexical") + item.feature("semantic")
 
 
 def _answered(best: Candidate, plausible: tuple[Candidate, ...], offered: int) -> Match:

@@ -16,7 +16,7 @@ from bot.settings import PROJECT_ROOT
 def test_make_eval_scores_the_projects_own_sets_without_the_shared_one() -> None:
     result = subprocess.run(
         ["make", "--no-print-directory", "eval", "SHARED_EVAL=/nowhere/dev.jsonl"],
-        capture_output=True, text=True, cwd=PROJECT_ROOT, env=dict(os.environ), timeout=300, check=False,
+        capture_output=True, text=True, cwd=PROJECT_ROOT, env=dict(os.environ), timeout=900, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     for path in sorted(OWN_SETS.glob("*.jsonl")):

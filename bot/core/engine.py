@@ -328,7 +328,8 @@ class Engine:
         if fact is None:
             return None
         reading = self.read(fact.question)
-        ranked = decide(reading.evidence, (), self.calibration, _SUGGESTIONS).candidates
+        worded = reading.worded[0] if len(reading.worded) == 1 else None
+        ranked = decide(reading.evidence, (), self.calibration, _SUGGESTIONS, worded).candidates
         score = next((c.score for c in ranked if c.fact_id == fact_id), 0.0)
         others = [c for c in ranked if c.fact_id != fact_id]
         suggestions = tuple(Suggestion(c.fact_id, self._facts[c.fact_id].question, c.score) for c in others)

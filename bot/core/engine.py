@@ -68,6 +68,11 @@ class Reading:
     evidence: tuple[Evidence, ...] = ()
     worded: tuple[str, ...] = ()  # the candidate facts the question is worded exactly as a phrasing of
 
+    @property
+    def worded_as(self) -> str | None:
+        """The one fact the question is worded exactly as a phrasing of, if exactly one: a moderator's word for it."""
+        return self.worded[0] if len(self.worded) == 1 else None
+
 
 @dataclass(frozen=True, slots=True)
 class AskResult:
@@ -311,7 +316,7 @@ class Engine:
         if reading.usage:
             return AskResult(reading.question, MatchStatus.USAGE, None, 0.0)
         # Worded exactly as one fact's question or alias, it is that fact's (a moderator's word for it).
-        worded = reading.worded[0] if len(reading.worded) == 1 else None
+        worded = reading.worded_as
         match = decide(reading.evidence, reading.off_topic, self.calibration, _SUGGESTIONS, worded)
         fact = self._facts[match.best.fact_id] if match.best else None
         offered = [c for c in match.candidates if fact is None or c.fact_id != fact.id]
@@ -328,7 +333,7 @@ class Engine:
         if fact is None:
             return None
         reading = self.read(fact.question)
-        worded = reading.worded[0] if len(reading.worded) == 1 else None
+        worded = reading.worded_as
         ranked = decide(reading.evidence, (), self.calibration, _SUGGESTIONS, worded).candidates
         score = next((c.score for c in ranked if c.fact_id == fact_id), 0.0)
         others = [c for c in ranked if c.fact_id != fact_id]
